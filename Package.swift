@@ -1,0 +1,73 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Module map and dependency direction: see README.md ("Modules").
+// Dependencies point downward only; sibling plugins never import each other.
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Engine targets with hot loops. (`-enforce-exclusivity=unchecked` was tried for
+/// release: it miscompiled parameter-pack spawns in Swift 6.3.1 — a segfault in
+/// `World.spawn` — so hot paths avoid class-property access instead; see TwinECS.)
+let engineSettings: [SwiftSetting] = swiftSettings
+
+let package = Package(
+    name: "TwinWorld",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TwinWorld", targets: ["TwinMath", "TwinECS", "TwinCore", "TwinRuntime", "TwinTesting"]),
+        .executable(name: "twin", targets: ["twin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C boundaries: module maps only, never API.
+        .systemLibrary(
+            name: "CAssimp", pkgConfig: "assimp",
+            providers: [.apt(["libassimp-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .target(
+            name: "CRaster",
+            cxxSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))],
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("png16")]),
+
+        // Engine.
+        .target(name: "TwinMath", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TwinECS", swiftSettings: engineSettings),
+        .target(name: "TwinCore", dependencies: ["TwinMath", "TwinECS"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinAssets", dependencies: ["TwinMath", "CAssimp", "CPNG"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "TwinRender", dependencies: ["TwinMath", "TwinAssets", "CPNG", "CRaster"],
+            swiftSettings: swiftSettings),
+        .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin"], swiftSettings: engineSettings),
+        .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime"], swiftSettings: engineSettings),
+        .executableTarget(
+            name: "twin",
+            dependencies: [
+                "TwinRuntime", "TwinBench", "TwinAssets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // Tests (Swift Testing).
+        .testTarget(name: "TwinMathTests", dependencies: ["TwinMath"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinECSTests", dependencies: ["TwinECS"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinRuntimeTests", dependencies: ["TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinAssetsTests", dependencies: ["TwinAssets"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets"], exclude: ["Goldens"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
+    ],
+    cxxLanguageStandard: .cxx17
+)

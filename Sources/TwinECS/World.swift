@@ -1,0 +1,215 @@
+/// The entity-component store: entity slots, archetype tables, the component
+/// registry, resources, events, the command buffer and change ticks.
+///
+/// ## Design notes
+/// Archetype storage in the style of flecs and Bevy: each distinct set of component
+/// types is a `Table` whose columns are contiguous arrays, so a query walks plain
+/// memory. Entities are index + generation handles into `records`, which say where
+/// each entity's row is. Structural changes (spawn, despawn, insert of a new
+/// component type, remove) move rows between tables and must not happen while a
+/// query is iterating: during iteration, use `commands`, applied by the runner at
+/// the end of each phase.
+///
+/// Change ticks: `changeTick` advances whenever the runner starts a system; every
+/// insert or mutable access stamps the row with the current tick, so a consumer that
+/// remembers the tick it last looked at can ask what changed since.
+///
+/// - Warning: not thread-safe. Parallel work inside a system goes through
+///   `Query.chunks(maxRows:)`, whose disjoint row ranges may be processed concurrently.
+public final class World {
+    public let registry = ComponentRegistry()
+    @usableFromInline var records: [EntityRecord] = []
+    @usableFromInline var freeList: [UInt32] = []
+    @usableFromInline var tables: [Table] = []
+    var tableBySignature: [[ComponentID]: Int] = [:]
+    @usableFromInline var bundleCache: [UInt: BundleInfo] = [:]
+    @usableFromInline var queryStates: [QueryKey: QueryState] = [:]
+    @usableFromInline var iterationDepth = 0
+    /// The current change tick; see the type's discussion.
+    public internal(set) var changeTick: UInt32 = 1
+    public var aliveCount: Int { _aliveCount }
+    @usableFromInline var _aliveCount = 0
+
+    var resourceStorage: [ObjectIdentifier: Any] = [:]
+    var eventChannels: [ObjectIdentifier: AnyEventChannel] = [:]
+    var eventChannelList: [AnyEventChannel] = []
+    /// Despawns and component removals with their tick, for change consumers.
+    public internal(set) var removalLog: [Removal] = []
+
+    /// Deferred structural changes, applied by `applyCommands()`.
+    public let commands = CommandBuffer()
+
+    public init() {
+        tables.append(Table(index: 0, componentIDs: [], registry: registry))
+        tableBySignature[[]] = 0
+    }
+
+    /// Advances the change tick; the runner calls it before each system runs.
+    @discardableResult
+    public func advanceChangeTick() -> UInt32 {
+        changeTick &+= 1
+        return changeTick
+    }
+
+    // MARK: Entity slots
+
+    @inlinable
+    public func isAlive(_ e: Entity) -> Bool {
+        Int(e.index) < records.count && records[Int(e.index)].generation == e.generation
+            && records[Int(e.index)].table >= 0
+    }
+
+    @inlinable @inline(__always)
+    func allocateEntity() -> Entity {
+        if let i = freeList.popLast() {
+            return Entity(index: i, generation: records[Int(i)].generation)
+        }
+        records.append(EntityRecord(generation: 0, table: EntityRecord.free, row: 0))
+        return Entity(index: UInt32(records.count - 1), generation: 0)
+    }
+
+    /// Frees a slot: bumps its generation so old handles die; a slot about to wrap is
+    /// retired rather than reused.
+    func releaseSlot(_ index: Int) {
+        records[index].table = EntityRecord.free
+        let g = records[index].generation
+        if g == UInt32.max - 1 { records[index].generation = .max; return }
+        records[index].generation = g + 1
+        freeList.append(UInt32(index))
+    }
+
+    @inlinable @inline(__always)
+    func checkNotIterating() {
+        precondition(iterationDepth == 0, "structural change while a query iterates: use world.commands")
+    }
+
+    /// Spawns an entity with no components.
+    @discardableResult
+    public func spawn() -> Entity {
+        checkNotIterating()
+        let e = allocateEntity()
+        place(e, in: tables[0])
+        return e
+    }
+
+    @inlinable @inline(__always)
+    func place(_ e: Entity, in table: Table) {
+        let row = table.appendEntity(e)
+        records.withUnsafeMutableBufferPointer { r in
+            r[Int(e.index)].table = Int32(table.index)
+            r[Int(e.index)].row = Int32(row)
+        }
+        _aliveCount += 1
+    }
+
+    /// Reserves a handle now for an entity a command buffer will spawn later.
+    func reserveEntity() -> Entity {
+        let e = allocateEntity()
+        records[Int(e.index)].table = EntityRecord.reserved
+        return e
+    }
+
+    func isReserved(_ e: Entity) -> Bool {
+        Int(e.index) < records.count && records[Int(e.index)].generation == e.generation
+            && records[Int(e.index)].table == EntityRecord.reserved
+    }
+
+    /// Turns a reserved handle into a live entity with no components.
+    func materialize(_ e: Entity) -> Bool {
+        guard isReserved(e) else { return false }
+        place(e, in: tables[0])
+        return true
+    }
+
+    /// Despawns `e`; false if it was not alive. Its handle (and every copy) is dead forever.
+    @discardableResult
+    public func despawn(_ e: Entity) -> Bool {
+        checkNotIterating()
+        if isReserved(e) { releaseSlot(Int(e.index)); return true }
+        guard isAlive(e) else { return false }
+        let rec = records[Int(e.index)]
+        let table = tables[Int(rec.table)]
+        let row = Int(rec.row)
+        for c in table.columns { c.swapRemove(row) }
+        removeEntityRow(table, row)
+        releaseSlot(Int(e.index))
+        _aliveCount -= 1
+        removalLog.append(Removal(entity: e, component: nil, tick: changeTick))
+        return true
+    }
+
+    /// Removes `row` from `table.entities` by moving the last row into it.
+    @usableFromInline
+    func removeEntityRow(_ table: Table, _ row: Int) {
+        if let moved = table.removeEntity(at: row) { records[Int(moved.index)].row = Int32(row) }
+    }
+
+    /// Every live entity in slot order (a deterministic order).
+    public var entities: [Entity] {
+        var out: [Entity] = []
+        out.reserveCapacity(aliveCount)
+        for (i, r) in records.enumerated() where r.table >= 0 {
+            out.append(Entity(index: UInt32(i), generation: r.generation))
+        }
+        return out
+    }
+
+    // MARK: Tables
+
+    @usableFromInline
+    func table(for ids: [ComponentID]) -> Table {
+        if let t = tableBySignature[ids] { return tables[t] }
+        let t = Table(index: tables.count, componentIDs: ids, registry: registry)
+        tables.append(t)
+        tableBySignature[ids] = t.index
+        return t
+    }
+
+    func table(_ from: Table, adding id: ComponentID) -> Table {
+        if let t = from.edge(&from.addEdges, id) { return tables[t] }
+        var ids = from.componentIDs
+        ids.append(id)
+        ids.sort()
+        let t = table(for: ids)
+        from.setEdge(&from.addEdges, id, t.index)
+        t.setEdge(&t.removeEdges, id, from.index)
+        return t
+    }
+
+    func table(_ from: Table, removing id: ComponentID) -> Table {
+        if let t = from.edge(&from.removeEdges, id) { return tables[t] }
+        let t = table(for: from.componentIDs.filter { $0 != id })
+        from.setEdge(&from.removeEdges, id, t.index)
+        t.setEdge(&t.addEdges, id, from.index)
+        return t
+    }
+
+    /// Moves `e`'s row from `source` to `dest`, carrying the columns both share and
+    /// destroying the ones `dest` lacks. Returns the new row. Columns `dest` has and
+    /// `source` lacks are left for the caller to append.
+    func move(_ e: Entity, from source: Table, row: Int, to dest: Table) -> Int {
+        for (k, id) in source.componentIDs.enumerated() {
+            let d = dest.column(of: id)
+            if d >= 0 {
+                source.columns[k].moveRow(row, into: dest.columns[d])
+            } else {
+                source.columns[k].swapRemove(row)
+            }
+        }
+        removeEntityRow(source, row)
+        let newRow = dest.appendEntity(e)
+        records[Int(e.index)].table = Int32(dest.index)
+        records[Int(e.index)].row = Int32(newRow)
+        return newRow
+    }
+
+    /// Number of archetype tables (including the empty one).
+    public var tableCount: Int { tables.count }
+}
+
+/// A despawn (`component == nil`) or a component removal, at a change tick.
+public struct Removal: Hashable, Sendable {
+    public var entity: Entity
+    public var component: ComponentID?
+    public var tick: UInt32
+}

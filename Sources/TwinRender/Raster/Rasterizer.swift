@@ -1,0 +1,167 @@
+import CRaster
+import Dispatch
+import TwinMath
+
+/// How to render.
+public struct RenderOptions: Hashable, Sendable {
+    /// Samples per axis per pixel, 1...4: 2 means 2×2 supersampling with a box filter.
+    public var supersampling: Int = 2
+    /// Skip triangles facing away from the camera (front faces wind counter-clockwise).
+    /// Turn off for open meshes seen from both sides; back faces are then lit as if
+    /// their normal were flipped.
+    public var backfaceCulling: Bool = true
+    /// Worker threads; the image is identical for every value.
+    public var threads: Int = 2
+    /// Output rows per band, the unit of parallel work.
+    public var bandRows: Int = 32
+
+    public init(supersampling: Int = 2, backfaceCulling: Bool = true, threads: Int = 2, bandRows: Int = 32) {
+        self.supersampling = supersampling; self.backfaceCulling = backfaceCulling
+        self.threads = threads; self.bandRows = bandRows
+    }
+}
+
+/// The software rasterizer: Swift prepares and checks, the C++ kernel (`CRaster`) does
+/// the per-vertex, per-triangle and per-pixel work.
+///
+/// Work is split three times, each split into fixed pieces run with
+/// `DispatchQueue.concurrentPerform`: vertices (transform and lighting), triangles
+/// (culling, binning into bands) and bands of output rows (raster, overlays, resolve).
+/// Each piece writes only its own slots, and every pixel is computed by the same
+/// arithmetic whatever thread draws it, so the output is byte-identical for any
+/// `threads`.
+public enum Rasterizer {
+    /// Renders `scene` as seen by `camera` into a `width` × `height` image.
+    /// - Throws: ``RenderError`` for an invalid size, option or camera, or a scene
+    ///   beyond ``RasterLimits``. Non-finite instance matrices are skipped; degenerate
+    ///   triangles draw nothing.
+    public static func render(
+        _ scene: RenderScene, camera: Camera, width: Int, height: Int, options: RenderOptions = RenderOptions()
+    ) throws -> Image {
+        try checkRequest(camera: camera, width: width, height: height, options: options)
+        return try render(PreparedScene(scene), camera: camera, width: width, height: height, options: options)
+    }
+
+    /// Renders a prepared scene (see ``PreparedScene``).
+    public static func render(
+        _ scene: PreparedScene, camera: Camera, width: Int, height: Int, options: RenderOptions = RenderOptions()
+    ) throws -> Image {
+        try checkRequest(camera: camera, width: width, height: height, options: options)
+        let ssaa = options.supersampling
+        let bandRows = min(options.bandRows, RasterLimits.maxBandSampleRows / ssaa, height)
+        let threads = max(1, min(options.threads, 64))
+
+        let viewProj = NativeBuffer(camera.viewProjection(aspect: Float(width) / Float(height)).columnMajor)
+        let workspace = NativeBuffer(repeating: cr_vertex(), count: scene.vertexCount)
+        let bins = NativeBuffer(repeating: UInt32(0), count: scene.triangleCount)
+        let pixels = NativeBuffer(repeating: UInt8(0), count: width * height * 4)
+
+        var f = cr_frame()
+        f.width = UInt32(width)
+        f.height = UInt32(height)
+        f.ssaa = UInt32(ssaa)
+        f.band_rows = UInt32(bandRows)
+        f.pixels = pixels.base
+        f.pixel_stride = width * 4
+        f.view_proj = viewProj.pointer
+        let toLight = (-scene.light.direction).normalized()
+        f.light_dir = (toLight.x, toLight.y, toLight.z)
+        f.ambient = scene.light.ambient.isFinite ? scene.light.ambient : 0.35
+        f.diffuse = scene.light.diffuse.isFinite ? scene.light.diffuse : 0.65
+        f.background = scene.background.packed
+        f.cull_backfaces = options.backfaceCulling ? 1 : 0
+        f.positions = scene.positions.pointer
+        f.normals = scene.normals?.pointer
+        f.uvs = scene.uvs?.pointer
+        f.colors = scene.colors?.pointer
+        f.indices = scene.indices.pointer
+        f.meshes = scene.meshes.pointer
+        f.mesh_count = UInt32(scene.meshes.count)
+        f.texels = scene.texels?.pointer
+        f.textures = scene.textures?.pointer
+        f.texture_count = UInt32(scene.textures?.count ?? 0)
+        f.instance_matrices = scene.instanceMatrices.pointer
+        f.instance_mesh = scene.instanceMesh.pointer
+        f.instance_color = scene.instanceColor.pointer
+        f.instance_count = UInt32(scene.instanceMesh.count)
+        f.instance_first_vertex = scene.firstVertex.pointer
+        f.instance_first_triangle = scene.firstTriangle.pointer
+        f.vertices = workspace.base
+        f.triangle_bands = bins.base
+        f.grid = scene.grid
+        f.heatmap = scene.heatmap?.pointer
+        f.polyline_points = scene.polylinePoints.pointer
+        f.polylines = scene.polylines.pointer
+        f.polyline_count = UInt32(scene.polylines.count)
+        let frame = NativeBuffer([f])
+        let fp = frame.pointer
+
+        // Stage 1 and 2: fixed-size chunks of the vertex and triangle ranges.
+        try runChunks(total: scene.vertexCount, threads: threads, stage: "vertices") {
+            cr_transform_vertices(frame.pointer, UInt32($0), UInt32($1))
+        }
+        try runChunks(total: scene.triangleCount, threads: threads, stage: "triangles") {
+            cr_setup_triangles(frame.pointer, UInt32($0), UInt32($1))
+        }
+
+        // Stage 3: worker w draws bands w, w + T, w + 2T … with its own scratch band.
+        let bandCount = Int(cr_band_count(fp))
+        let workers = min(threads, bandCount)
+        let scratchBytes = cr_band_scratch_bytes(fp)
+        let codes = NativeBuffer(repeating: Int32(0), count: workers)
+        let work: @Sendable (Int) -> Void = { w in
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
+            defer { scratch.deallocate() }
+            var band = w
+            while band < bandCount {
+                let rc = cr_render_band(frame.pointer, UInt32(band), scratch)
+                if rc != CR_OK { codes.base[w] = rc; return }
+                band += workers
+            }
+        }
+        if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        for w in 0..<workers where codes.base[w] != CR_OK {
+            throw RenderError.kernel(stage: "bands", code: codes.base[w])
+        }
+
+        let bytes = [UInt8](UnsafeBufferPointer(start: pixels.pointer, count: pixels.count))
+        return Image(width: width, height: height, pixels: bytes) ?? Image(width: width, height: height)
+    }
+
+    static func checkRequest(camera: Camera, width: Int, height: Int, options: RenderOptions) throws {
+        guard width >= 1, height >= 1, width <= RasterLimits.maxDimension, height <= RasterLimits.maxDimension else {
+            throw RenderError.invalidSize(width: width, height: height)
+        }
+        guard options.supersampling >= 1, options.supersampling <= RasterLimits.maxSupersampling else {
+            throw RenderError.invalidOption(
+                "supersampling \(options.supersampling) is outside 1...\(RasterLimits.maxSupersampling)")
+        }
+        guard options.bandRows >= 1 else {
+            throw RenderError.invalidOption("bandRows \(options.bandRows) must be at least 1")
+        }
+        guard camera.isValid else { throw RenderError.invalidCamera }
+    }
+
+    /// Runs `body(first, count)` over `total` items in chunks of a fixed size (so the
+    /// split never depends on the thread count), on up to `threads` threads.
+    private static func runChunks(
+        total: Int, threads: Int, stage: String, _ body: @escaping @Sendable (Int, Int) -> Int32
+    ) throws {
+        guard total > 0 else { return }
+        let chunk = 16_384
+        let chunks = (total + chunk - 1) / chunk
+        let codes = NativeBuffer(repeating: Int32(0), count: chunks)
+        let run: @Sendable (Int) -> Void = { c in
+            let first = c * chunk
+            codes.base[c] = body(first, min(chunk, total - first))
+        }
+        if threads <= 1 || chunks == 1 {
+            for c in 0..<chunks { run(c) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: chunks, execute: run)
+        }
+        for c in 0..<chunks where codes.base[c] != CR_OK {
+            throw RenderError.kernel(stage: stage, code: codes.base[c])
+        }
+    }
+}

@@ -1,0 +1,2 @@
+@_exported import TwinCore
+@_exported import TwinCorePlugin

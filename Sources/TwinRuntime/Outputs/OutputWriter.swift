@@ -1,0 +1,69 @@
+import Foundation
+
+/// Writes a finished run's files into a directory.
+public enum OutputWriter {
+    public struct WriteError: Error, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+        public var description: String { "cannot write \(path): \(reason)" }
+    }
+
+    /// Writes the files the scene's `outputs` asks for; returns the report with the
+    /// written paths filled in (the summary file lists them too).
+    public static func write(_ sim: Simulation, report: RunReport, to directory: String) throws(WriteError) -> RunReport {
+        let spec = sim.scene.outputs
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(path: directory, reason: error.localizedDescription)
+        }
+        var report = report
+        func put(_ name: String, _ text: String) throws(WriteError) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw WriteError(path: path, reason: error.localizedDescription)
+            }
+            report.outputs.append(path)
+        }
+        if let f = spec.kpis, !sim.measurements.series.isEmpty { try put(f, sim.measurements.csv()) }
+        if let f = spec.finalState { try put(f, JSONWriter.string(finalState(sim), style: .pretty) + "\n") }
+        if let f = spec.stateHashes, sim.recordsStateHashes {
+            var csv = "step,stateHash\n"
+            for (i, h) in sim.stateHashes.enumerated() {
+                let s = String(h, radix: 16)
+                csv += "\(i + 1),\(String(repeating: "0", count: 16 - s.count))\(s)\n"
+            }
+            try put(f, csv)
+        }
+        if let f = spec.summary {
+            let path = (directory as NSString).appendingPathComponent(f)
+            report.outputs.append(path)
+            var text = JSONWriter.string(report.json, style: .pretty) + "\n"
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                text = ""
+                throw WriteError(path: path, reason: error.localizedDescription)
+            }
+        }
+        return report
+    }
+
+    /// Every live entity with its components by name (slot order).
+    public static func finalState(_ sim: Simulation) -> JSONValue {
+        let w = sim.world
+        let entities: [JSONValue] = w.entities.map { e in
+            .object([
+                ("id", .number(Double(e.id))),
+                ("components", .object(w.encodeComponents(of: e).map { ($0.name, $0.value) })),
+            ])
+        }
+        let h = String(w.stateHash(), radix: 16)
+        return .object([
+            ("scene", .string(sim.scene.name)), ("step", .number(Double(sim.stepCount))), ("time", .number(sim.time)),
+            ("stateHash", .string(String(repeating: "0", count: 16 - h.count) + h)), ("entities", .array(entities)),
+        ])
+    }
+}

@@ -1,0 +1,21 @@
+/// A KPI the scene asks to sample (`measurements` section).
+///
+/// ```json
+/// {"name": "inSystem", "kind": "count", "with": ["Lifetime"], "every": 1.0}
+/// {"name": "meanSpeed", "kind": "mean", "of": "Velocity", "every": 0.5}
+/// {"name": "made", "kind": "sum", "of": "Spawner.spawned"}
+/// ```
+/// `of` is a component name, optionally followed by a member path (`Position.y`,
+/// `Spawner.spawned`); a vector value counts as its length. `every` (s) is rounded to whole steps (default 1 s).
+public struct MeasurementSpec: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
+        case count, sum, mean, min, max
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var of: String?
+    public var with: [String]?
+    public var without: [String]?
+    public var every: Double?
+}

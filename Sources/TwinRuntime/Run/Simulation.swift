@@ -1,0 +1,117 @@
+/// A world plus its scheduled systems and fixed-step clock: the thing a scene
+/// loads into and a runner steps.
+///
+/// ## The step
+/// ```
+/// commands → preUpdate → update → postUpdate (read-only)
+/// ```
+/// Within a phase, systems run by priority, then scene order. Before each system
+/// the world's change tick advances; after each phase queued commands apply. Events
+/// live for the step they are sent in and the next. Measurements sample after the
+/// step at their own intervals.
+public final class Simulation {
+    public let world: World
+    public let catalog: SystemCatalog
+    public let scene: SceneDescription
+    /// Fixed timestep, s.
+    public let dt: Double
+    public let seed: UInt64
+    public let executor: ParallelExecutor
+    /// Steps completed so far.
+    public private(set) var stepCount: Int64 = 0
+    /// Simulated time, s (= stepCount × dt exactly).
+    public var time: Double { Double(stepCount) * dt }
+
+    let systems: [ScheduledSystem]
+    private let phaseLists: [[ScheduledSystem]]
+    let measurements: MeasurementRecorder
+    /// When true, `stateHashes` gets the world's hash after every step.
+    public var recordsStateHashes = false
+    public private(set) var stateHashes: [UInt64] = []
+
+    init(world: World, catalog: SystemCatalog, scene: SceneDescription, systems: [ScheduledSystem],
+         measurements: MeasurementRecorder, executor: ParallelExecutor) {
+        self.world = world
+        self.catalog = catalog
+        self.scene = scene
+        self.dt = scene.settings.dt
+        self.seed = scene.settings.seed
+        self.executor = executor
+        self.systems = systems
+        self.measurements = measurements
+        phaseLists = Phase.allCases.map { phase in
+            systems.filter { $0.phases.contains(phase) }.sorted {
+                ($0.priority, $0.order) < ($1.priority, $1.order)
+            }
+        }
+        measurements.sample(world: WorldReader(world), step: 0, time: 0, force: true)
+    }
+
+    /// The ids of the running systems in execution order per phase.
+    public var schedule: [(phase: Phase, systems: [SystemID])] {
+        zip(Phase.allCases, phaseLists).map { ($0, $1.map(\.id)) }
+    }
+
+    /// Advances the world by one fixed step.
+    public func step() {
+        world.advanceEventStep()
+        let info = StepInfo(step: stepCount, dt: dt, executor: executor)
+        let reader = WorldReader(world)
+        for (phase, list) in zip(Phase.allCases, phaseLists) {
+            for s in list {
+                world.advanceChangeTick()
+                switch phase {
+                case .commands: s.built.commands?(info, world)
+                case .preUpdate: s.built.preUpdate?(info, world)
+                case .update: s.built.update?(info, world)
+                case .postUpdate: s.built.postUpdate?(info, reader)
+                }
+            }
+            world.applyCommands()
+        }
+        stepCount += 1
+        measurements.sample(world: reader, step: stepCount, time: time, force: false)
+        if recordsStateHashes { stateHashes.append(world.stateHash()) }
+    }
+
+    /// Latest value of every KPI, by name.
+    public var kpis: [(name: String, value: Double)] { measurements.latest }
+
+    /// The first stop condition that holds now, described; nil while none does.
+    public func satisfiedStopCondition() -> String? {
+        for c in scene.settings.stopWhen {
+            switch c {
+            case .noEntitiesWith(let names):
+                let ids = names.compactMap { world.registry.type(named: $0)?.id }
+                if ids.count < names.count || world.count(with: ids) == 0 {
+                    return "no entities with \(names.joined(separator: ", "))"
+                }
+            case .kpiAtLeast(let k, let v):
+                if let x = measurements.value(k), x >= v { return "\(k) ≥ \(JSONWriter.formatNumber(v))" }
+            case .kpiAtMost(let k, let v):
+                if let x = measurements.value(k), x <= v { return "\(k) ≤ \(JSONWriter.formatNumber(v))" }
+            }
+        }
+        return nil
+    }
+}
+
+struct ScheduledSystem {
+    let id: SystemID
+    let priority: SystemPriority
+    /// Position in the scene's `systems` list.
+    let order: Int
+    let phases: [Phase]
+    let built: BuiltSystem
+}
+
+/// What was declared in the scene, after parameters were substituted.
+public struct SceneDescription: Sendable {
+    public var file: String
+    public var name: String
+    public var description: String
+    public var settings: WorldSettings
+    public var parameters: [ParameterDefinition]
+    public var parameterValues: [String: JSONValue]
+    public var outputs: OutputSpec
+}

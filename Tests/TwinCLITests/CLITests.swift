@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TwinTesting
+
+/// Runs the built `twin` binary (it sits next to the test bundle).
+struct TwinProcess {
+    static var executable: String {
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (me as NSString).deletingLastPathComponent + "/twin"
+    }
+
+    struct Result { var status: Int32; var signalled: Bool; var stdout: String; var stderr: String }
+
+    static func run(_ args: [String], cwd: String = packageRoot()) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Read before waiting so a large output cannot block the child on a full pipe.
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(
+            status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+@Suite("The twin command line, end to end", .serialized)
+struct CLITests {
+    let scenes = ["Scenes/examples/warehouse-arrivals.json", "Scenes/examples/drone-swarm.json", "Scenes/examples/fountain.json"]
+
+    @Test("twin validate passes every shipped scene")
+    func validateShipped() throws {
+        let all = try FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/Scenes/examples")
+            .filter { $0.hasSuffix(".json") }.map { "Scenes/examples/" + $0 } + ["Scenes/benchmarks/drift-100k.json"]
+        #expect(all.count >= 3)
+        let r = try TwinProcess.run(["validate"] + all)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == all.count)
+    }
+
+    @Test("twin validate: invalid files exit 1 with FILE:LINE:COLUMN: JSONPATH: message; usage errors exit 2")
+    func validateErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twin-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let bad = dir.appendingPathComponent("bad.json").path
+        try "{\n  \"systems\": [{\"id\": \"core.nope\"}]\n}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try TwinProcess.run(["validate", bad, "Scenes/examples/fountain.json"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("\(bad):2:22: $.systems[0].id: unknown system \"core.nope\""))
+        let missing = try TwinProcess.run(["validate", dir.appendingPathComponent("none.json").path])
+        #expect(missing.status == 1 && missing.stderr.contains("no such file"))
+        let usage = try TwinProcess.run(["validate"])
+        #expect(usage.status == 2)
+        let unknownFlag = try TwinProcess.run(["validate", "--frobnicate", bad])
+        #expect(unknownFlag.status == 2)
+    }
+
+    @Test("twin run --json prints the summary contract and the same state hash twice")
+    func runJSON() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("twin-run-\(getpid())").path
+        var hashes: [String] = []
+        for _ in 0..<2 {
+            let r = try TwinProcess.run(["run", scenes[0], "--steps", "640", "--json", "--out", out, "--set", "arrivalRate=2"])
+            #expect(r.status == 0, "\(r.stderr)")
+            let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            for key in ["scene", "seed", "steps", "simulatedSeconds", "stateHash", "kpis", "outputs"] {
+                #expect(obj[key] != nil, "missing \(key)")
+            }
+            #expect(obj["steps"] as? Int == 640)
+            #expect(obj["simulatedSeconds"] as? Double == 10)
+            let outputs = try #require(obj["outputs"] as? [String])
+            for o in outputs { #expect(FileManager.default.fileExists(atPath: o), "\(o)") }
+            #expect(outputs.contains { $0.hasSuffix("kpis.csv") })
+            hashes.append(obj["stateHash"] as? String ?? "")
+        }
+        #expect(hashes[0] == hashes[1] && hashes[0].count == 16)
+        let other = try TwinProcess.run(["run", scenes[0], "--steps", "640", "--json", "--out", out, "--seed", "99"])
+        #expect(other.stdout.contains("\"stateHash\":\"\(hashes[0])\"") == false)
+    }
+
+    @Test("twin run rejects bad options and bad parameter values without a signal")
+    func runErrors() throws {
+        let both = try TwinProcess.run(["run", scenes[0], "--steps", "1", "--duration", "1"])
+        #expect(both.status == 2)
+        let badSet = try TwinProcess.run(["run", scenes[0], "--set", "arrivalRate=99", "--steps", "1"])
+        #expect(badSet.status == 1 && badSet.stderr.contains("above the maximum 10"))
+        let noEq = try TwinProcess.run(["run", scenes[0], "--set", "arrivalRate"])
+        #expect(noEq.status == 2)
+        let missing = try TwinProcess.run(["run", "nope.json"])
+        #expect(missing.status == 1 && !missing.signalled)
+    }
+
+    @Test("twin systems lists the core systems with parameters and units; --json parses")
+    func systems() throws {
+        let r = try TwinProcess.run(["systems"])
+        #expect(r.status == 0)
+        for id in ["core.integrate", "core.lifetime", "core.spawner", "param damping = 0 1/s", "component Velocity"] {
+            #expect(r.stdout.contains(id), "missing \(id)")
+        }
+        let j = try TwinProcess.run(["systems", "--json"])
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        #expect((obj["systems"] as? [Any])?.count == 3)
+    }
+
+    @Test("twin schema is valid JSON describing every section, system and component")
+    func schema() throws {
+        let r = try TwinProcess.run(["schema"])
+        #expect(r.status == 0)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let props = try #require(obj["properties"] as? [String: Any])
+        for s in ["world", "parameters", "prefabs", "entities", "systems", "spawners", "measurements", "outputs"] {
+            #expect(props[s] != nil, "missing section \(s)")
+        }
+        #expect(r.stdout.contains("\"const\": \"core.integrate\""))
+        #expect(r.stdout.contains("\"Velocity\""))
+    }
+
+    @Test("no input makes twin die by a signal", arguments: [
+        ["run", "/dev/null"], ["validate", "/dev/null", "/"], ["run"], ["bench", "nosuchsuite"], ["schema", "extra"],
+        ["run", "Scenes/examples/fountain.json", "--steps", "-5"], ["run", "Scenes/examples/fountain.json", "--workers", "0"],
+    ])
+    func neverSignals(args: [String]) throws {
+        let r = try TwinProcess.run(args)
+        #expect(!r.signalled)
+        #expect(r.status != 0)
+    }
+}

@@ -1,0 +1,105 @@
+import Testing
+import TwinECS
+
+@Suite("Command buffer")
+struct CommandBufferTests {
+    @Test("structural changes queued during iteration apply afterwards, in order")
+    func deferredDuringIteration() {
+        let world = World()
+        for i in 0..<10 { world.spawn(Health(hp: i)) }
+        world.query(Health.self).forEach { e, h in
+            if h.hp % 2 == 0 { world.commands.despawn(e) } else { world.commands.insert(Tag(label: "odd"), on: e) }
+        }
+        #expect(world.aliveCount == 10)
+        #expect(world.commands.count == 10)
+        world.applyCommands()
+        #expect(world.aliveCount == 5)
+        #expect(world.query(Health.self, Tag.self).count == 5)
+    }
+
+    @Test("a spawned handle is reserved at once and usable by later commands")
+    func reservedSpawn() {
+        let world = World()
+        let e = world.commands.spawn(world, Pos(x: 1, y: 1))
+        #expect(!world.isAlive(e))
+        world.commands.insert(Vel(dx: 1, dy: 0), on: e)
+        world.applyCommands()
+        #expect(world.isAlive(e))
+        #expect(world.get(Vel.self, of: e) == Vel(dx: 1, dy: 0))
+        #expect(world.get(Pos.self, of: e) == Pos(x: 1, y: 1))
+    }
+
+    @Test("commands on entities already dead are skipped and counted")
+    func skipDead() {
+        let world = World()
+        let e = world.spawn(Pos(x: 0, y: 0))
+        world.commands.despawn(e)
+        world.commands.despawn(e)
+        world.commands.insert(Tag(label: "late"), on: e)
+        world.applyCommands()
+        #expect(!world.isAlive(e))
+        #expect(world.commands.skipped == 2)
+    }
+
+    @Test("despawning a reserved entity before it spawns cancels it")
+    func cancelReserved() {
+        let world = World()
+        let e = world.commands.spawn(world, Pos(x: 0, y: 0))
+        world.despawn(e)
+        world.applyCommands()
+        #expect(!world.isAlive(e))
+        #expect(world.aliveCount == 0)
+    }
+}
+
+@Suite("Change ticks, resources and events")
+struct ChangeTrackingTests {
+    @Test("changes since a tick: inserts, mutable access and removals")
+    func changes() {
+        let world = World()
+        let a = world.spawn(Pos(x: 0, y: 0), Vel(dx: 1, dy: 0))
+        let b = world.spawn(Pos(x: 5, y: 0))
+        let t0 = world.advanceChangeTick()
+        #expect(world.changed(Pos.self, since: t0).isEmpty)
+        world.advanceChangeTick()
+        world.query(Mut<Pos>.self, Vel.self).forEach { _, p, v in p.pointee.x += v.dx }
+        #expect(world.changed(Pos.self, since: t0) == [a])
+        #expect(world.changed(Vel.self, since: t0).isEmpty, "read-only terms are not marked")
+        world.insert(Vel(dx: 2, dy: 0), on: b)
+        #expect(world.added(Vel.self, since: t0) == [b])
+        let t1 = world.advanceChangeTick()
+        world.advanceChangeTick()
+        world.despawn(a)
+        #expect(world.removals(since: t1).map(\.entity) == [a])
+        #expect(world.removals(since: world.changeTick).isEmpty)
+        #expect(world.update(Pos.self, of: b) { $0.x = 9 } != nil)
+        #expect(world.changed(Pos.self, since: t1) == [b])
+    }
+
+    @Test("resources are typed singletons")
+    func resources() {
+        let world = World()
+        #expect(world.resource(Int.self) == nil)
+        world.setResource(41)
+        world.updateResource(Int.self) { $0 += 1 }
+        #expect(world.resource(Int.self) == 42)
+    }
+
+    @Test("each reader sees each event once, for two steps at most")
+    func events() {
+        struct Ping { var n: Int }
+        let world = World()
+        var early = EventReader<Ping>(), late = EventReader<Ping>()
+        world.send(Ping(n: 1))
+        #expect(early.read(world).map(\.n) == [1])
+        world.advanceEventStep()
+        world.send(Ping(n: 2))
+        #expect(early.read(world).map(\.n) == [2])
+        #expect(late.read(world).map(\.n) == [1, 2])
+        world.advanceEventStep()
+        world.advanceEventStep()
+        #expect(late.read(world).isEmpty)
+        var fresh = EventReader<Ping>()
+        #expect(fresh.read(world).isEmpty, "events older than two steps are gone")
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what TwinWorld needs on a fresh Debian machine (run as root): the C
+# libraries the engine links, and the independent glTF checkers the tests run.
+# Idempotent: a second run only checks that everything is present.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libassimp-dev     # 3D asset import (TwinAssets)
+  libpng-dev        # PNG read/write (TwinAssets, TwinRender)
+  libglm-dev        # math inside the C++ raster kernel (CRaster)
+  g++               # CRaster, and the tinygltf loader the tests compile
+  gltfpack          # independent glTF check in the tests
+  libtinygltf-dev   # independent glTF check in the tests
+  python3-pip
+)
+python_packages=(pygltflib)   # independent glTF check in the tests
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+for p in "${python_packages[@]}"; do
+  python3 -c "import $p" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "$p" >&2
+done
