@@ -59,9 +59,13 @@ public struct BenchOptions: Sendable {
     public var scenesDirectory: String
     /// Shrink repetition counts (for smoke tests; figures are then rough).
     public var quick: Bool
-    public init(scenesDirectory: String = "Scenes/benchmarks", quick: Bool = false) {
-        self.scenesDirectory = scenesDirectory; self.quick = quick
+    /// Run only the benchmarks whose name contains this (for profiling one of them).
+    public var only: String?
+    public init(scenesDirectory: String = "Scenes/benchmarks", quick: Bool = false, only: String? = nil) {
+        self.scenesDirectory = scenesDirectory; self.quick = quick; self.only = only
     }
+
+    public func includes(_ name: String) -> Bool { only.map { name.contains($0) || $0.contains(name) } ?? true }
 }
 
 /// A benchmark could not run or gave a wrong answer (e.g. a golden hash mismatch).

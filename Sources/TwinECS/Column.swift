@@ -6,10 +6,29 @@ struct ColumnHeader {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var count: Int
     @usableFromInline var capacity: Int
-    /// Tick of the last mutable access or insert, per row.
+    /// Tick of the last mutable access or insert, per row (see `bulkChanged`).
     @usableFromInline var changed: UnsafeMutablePointer<UInt32>
     /// Tick at which the component was added to the entity, per row.
     @usableFromInline var added: UnsafeMutablePointer<UInt32>
+    /// Tick of the last mutable pass over the whole column. A row's change tick is
+    /// the later of its own `changed` entry and this: a query that visits every row
+    /// mutably stamps the column once instead of every row (O(1), not O(n), per
+    /// table), and rows keep exact per-row answers. Rows leaving the column take
+    /// their effective tick with them.
+    @usableFromInline var bulkChanged: UInt32
+
+    /// The row's change tick: the later of its own and the column's bulk stamp.
+    @inlinable func changeTick(_ row: Int) -> UInt32 {
+        let own = changed[row]
+        return bulkChanged &- own < UInt32.max / 2 ? bulkChanged : own
+    }
+
+    /// Marks rows `start..<start+count` as changed at `tick` (the whole column with
+    /// one store when the range covers it).
+    @inlinable @inline(__always)
+    mutating func markChanged(start: Int, count n: Int, tick: UInt32) {
+        if start == 0 && n == count { bulkChanged = tick } else { (changed + start).update(repeating: tick, count: n) }
+    }
 }
 
 /// One component type's values for the rows of a table, stored contiguously
@@ -26,7 +45,7 @@ class AnyColumn {
         header = .allocate(capacity: 1)
         header.initialize(to: ColumnHeader(
             base: .allocate(byteCount: 0, alignment: alignment), count: 0, capacity: 0,
-            changed: .allocate(capacity: 0), added: .allocate(capacity: 0)))
+            changed: .allocate(capacity: 0), added: .allocate(capacity: 0), bulkChanged: 0))
     }
 
     deinit {
@@ -37,8 +56,8 @@ class AnyColumn {
     }
 
     @inlinable final var count: Int { header.pointee.count }
-    @inlinable final var changedTicks: UnsafeMutablePointer<UInt32> { header.pointee.changed }
     @inlinable final var addedTicks: UnsafeMutablePointer<UInt32> { header.pointee.added }
+    @inlinable final func changeTick(_ row: Int) -> UInt32 { header.pointee.changeTick(row) }
 
     @usableFromInline func reserve(_ n: Int) {}
     func swapRemove(_ row: Int) {}
@@ -111,7 +130,7 @@ final class Column<T: Component>: AnyColumn {
         let h = header
         let b = base
         (d.pointee.base.assumingMemoryBound(to: T.self) + dn).moveInitialize(from: b + row, count: 1)
-        d.pointee.changed[dn] = h.pointee.changed[row]
+        d.pointee.changed[dn] = h.pointee.changeTick(row)
         d.pointee.added[dn] = h.pointee.added[row]
         d.pointee.count = dn + 1
         let last = h.pointee.count - 1

@@ -13,7 +13,7 @@ public final class CommandBuffer {
         case custom((World) -> Void)
     }
 
-    var queue: [Command] = []
+    @exclusivity(unchecked) var queue: [Command] = []
     /// Commands that found their entity dead when applied (since the world was made).
     public private(set) var skipped = 0
     weak var world: World?

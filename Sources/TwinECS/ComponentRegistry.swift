@@ -89,14 +89,24 @@ extension DocumentedComponent {
 
 /// Per-world map from component types to dense ids and names.
 public final class ComponentRegistry {
-    @usableFromInline var idByType: [ObjectIdentifier: ComponentID] = [:]
+    @exclusivity(unchecked) @usableFromInline var idByType: [ObjectIdentifier: ComponentID] = [:]
+    /// One-entry cache: loops insert or query the same type many times in a row.
+    @exclusivity(unchecked) @usableFromInline var lastType: ObjectIdentifier?
+    @exclusivity(unchecked) @usableFromInline var lastID = ComponentID(raw: 0)
     public private(set) var types: [AnyComponentType] = []
     var idByName: [String: ComponentID] = [:]
 
     init() {}
 
     @inlinable
-    public func id<T: Component>(of type: T.Type) -> ComponentID? { idByType[ObjectIdentifier(type)] }
+    public func id<T: Component>(of type: T.Type) -> ComponentID? {
+        let key = ObjectIdentifier(type)
+        if key == lastType { return lastID }
+        guard let id = idByType[key] else { return nil }
+        lastType = key
+        lastID = id
+        return id
+    }
 
     /// Registers `T` (idempotent). Throws when another type already uses `T`'s name.
     @discardableResult
@@ -112,13 +122,13 @@ public final class ComponentRegistry {
 
     /// Registration on first use (insert, spawn, query). A name clash here keeps the
     /// first type reachable by name; explicit `register` reports clashes.
-    @usableFromInline
+    @inlinable
     func idRegisteringIfNeeded<T: Component>(_ type: T.Type) -> ComponentID {
-        if let id = idByType[ObjectIdentifier(type)] { return id }
+        if let id = id(of: type) { return id }
         return add(type, name: T.componentName)
     }
 
-    private func add<T: Component>(_ type: T.Type, name: String) -> ComponentID {
+    @usableFromInline func add<T: Component>(_ type: T.Type, name: String) -> ComponentID {
         let id = ComponentID(raw: types.count)
         types.append(ComponentType<T>(id: id, name: name, swiftType: T.self))
         idByType[ObjectIdentifier(type)] = id

@@ -15,11 +15,11 @@ struct QueryKey: Hashable {
 @usableFromInline
 final class QueryState {
     let key: QueryKey
-    @usableFromInline var tables: [Table] = []
-    @usableFromInline var tableHeaders: [UnsafeMutablePointer<TableHeader>] = []
+    @exclusivity(unchecked) @usableFromInline var tables: [Table] = []
+    @exclusivity(unchecked) @usableFromInline var tableHeaders: [UnsafeMutablePointer<TableHeader>] = []
     /// `tables.count × termCount` column headers, term-major within a table.
-    @usableFromInline var columnHeaders: [UnsafeMutablePointer<ColumnHeader>] = []
-    @usableFromInline var scannedTables = 0
+    @exclusivity(unchecked) @usableFromInline var columnHeaders: [UnsafeMutablePointer<ColumnHeader>] = []
+    @exclusivity(unchecked) @usableFromInline var scannedTables = 0
     @usableFromInline let termCount: Int
     @usableFromInline let mutableTerms: [Bool]
 
@@ -143,7 +143,7 @@ public struct Query<each T: QueryTerm> {
     static func chunkOf<Term: QueryTerm>(
         _ term: Term.Type, _ column: UnsafeMutablePointer<ColumnHeader>, start: Int, count: Int, tick: UInt32
     ) -> Term.Chunk {
-        if Term.isMutable { (column.pointee.changed + start).update(repeating: tick, count: count) }
+        if Term.isMutable { column.pointee.markChanged(start: start, count: count, tick: tick) }
         return Term.chunk(column.pointee.base.assumingMemoryBound(to: Term.Stored.self) + start, count)
     }
 
@@ -151,7 +151,7 @@ public struct Query<each T: QueryTerm> {
     static func baseOf<Term: QueryTerm>(
         _ term: Term.Type, _ column: UnsafeMutablePointer<ColumnHeader>, count: Int, tick: UInt32
     ) -> UnsafeMutablePointer<Term.Stored> {
-        if Term.isMutable { column.pointee.changed.update(repeating: tick, count: count) }
+        if Term.isMutable { column.pointee.markChanged(start: 0, count: count, tick: tick) }
         return column.pointee.base.assumingMemoryBound(to: Term.Stored.self)
     }
 

@@ -21,8 +21,8 @@ final class Table {
     @usableFromInline let header: UnsafeMutablePointer<TableHeader>
     /// componentID.raw → column index, or -1. Ids beyond its end are absent.
     @usableFromInline let columnByComponent: [Int32]
-    var addEdges: [Int32] = []
-    var removeEdges: [Int32] = []
+    @exclusivity(unchecked) var addEdges: [Int32] = []
+    @exclusivity(unchecked) var removeEdges: [Int32] = []
     /// Component names in name order with their column, for the state hash and output.
     let columnsByName: [(name: String, column: Int)]
 

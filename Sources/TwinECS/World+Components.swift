@@ -1,13 +1,19 @@
-/// A cached spawn signature: the table for a tuple of component types, and which
-/// column each tuple element goes to.
+/// A cached spawn signature: the table for a tuple of component types, and the
+/// header of the column each tuple element goes to.
 @usableFromInline
 final class BundleInfo {
+    @usableFromInline let hash: UInt
     @usableFromInline let typeKeys: [UInt]
     @usableFromInline let table: Table
-    @usableFromInline let columns: [Int]
+    @usableFromInline let columns: [AnyColumn]
+    @usableFromInline let headers: [UnsafeMutablePointer<ColumnHeader>]
 
-    init(typeKeys: [UInt], table: Table, columns: [Int]) {
-        self.typeKeys = typeKeys; self.table = table; self.columns = columns
+    init(hash: UInt, typeKeys: [UInt], table: Table, slots: [Int]) {
+        self.hash = hash
+        self.typeKeys = typeKeys
+        self.table = table
+        columns = slots.map { table.columns[$0] }
+        headers = columns.map(\.header)
     }
 }
 
@@ -20,13 +26,22 @@ extension World {
     func bundle<each C: Component>(_ types: repeat (each C).Type) -> BundleInfo {
         var h: UInt = 0x9E37_79B9
         _ = (repeat Self.mix(&h, each types))
-        if let b = bundleCache[h] {
-            var k = 0
-            var same = true
-            _ = (repeat Self.check(&same, b.typeKeys, &k, each types))
-            if same && k == b.typeKeys.count { return b }
+        if let last = lastBundle, last.hash == h, Self.matches(last, repeat each types) { return last }
+        if let b = bundleCache[h], Self.matches(b, repeat each types) {
+            lastBundle = b
+            return b
         }
-        return makeBundle(repeat each types, hash: h)
+        let b = makeBundle(repeat each types, hash: h)
+        lastBundle = b
+        return b
+    }
+
+    @inlinable @inline(__always)
+    static func matches<each C: Component>(_ b: BundleInfo, _ types: repeat (each C).Type) -> Bool {
+        var k = 0
+        var same = true
+        _ = (repeat Self.check(&same, b.typeKeys, &k, each types))
+        return same && k == b.typeKeys.count
     }
 
     @inlinable @inline(__always)
@@ -49,33 +64,34 @@ extension World {
         let unique = Array(Set(ids)).sorted()
         precondition(unique.count == ids.count, "a component type appears twice in one spawn")
         let table = table(for: unique)
-        let b = BundleInfo(typeKeys: keys, table: table, columns: ids.map { table.column(of: $0) })
+        let b = BundleInfo(hash: hash, typeKeys: keys, table: table, slots: ids.map { table.column(of: $0) })
         bundleCache[hash] = b
         return b
     }
 
+    /// Appends one row of values to the bundle's columns. Straight-line code per
+    /// component once specialised; the column object is touched only to grow.
     @inlinable @inline(__always)
     func appendValues<each C: Component>(_ values: repeat each C, to b: BundleInfo, tick: UInt32) {
         var k = 0
-        let columns = (repeat Self.column(of: (each C).self, in: b, slot: postIncrement(&k)))
-        // Expression expansions (not `for … in repeat` loops), so a concrete pack
-        // specialises into straight-line code.
-        _ = (repeat Self.appendOne(each values, to: each columns, tick: tick))
+        _ = (repeat Self.appendOne(each values, to: b, slot: postIncrement(&k), tick: tick))
     }
 
     @inlinable @inline(__always)
-    static func column<C: Component>(of type: C.Type, in b: BundleInfo, slot: Int) -> Column<C> {
-        unsafeDowncast(b.table.columns[b.columns[slot]], to: Column<C>.self)
+    static func appendOne<C: Component>(_ v: C, to b: BundleInfo, slot: Int, tick: UInt32) {
+        let h = b.headers[slot]
+        let n = h.pointee.count
+        if n == h.pointee.capacity { b.columns[slot].reserve(n + 1) }
+        (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: v)
+        h.pointee.changed[n] = tick
+        h.pointee.added[n] = tick
+        h.pointee.count = n + 1
     }
 
-    @inlinable @inline(__always)
-    static func appendOne<C: Component>(_ v: C, to column: Column<C>, tick: UInt32) {
-        column.append(v, tick: tick)
-    }
-
-    /// Spawns an entity with the given components (each type at most once).
+    /// Spawns an entity with the given components (each type at most once). For one
+    /// to eight components prefer `spawn(_:…)`, whose fixed arity specialises fully.
     @inlinable @discardableResult
-    public func spawn<each C: Component>(_ components: repeat each C) -> Entity {
+    public func spawnBundle<each C: Component>(_ components: repeat each C) -> Entity {
         checkNotIterating()
         let b = bundle(repeat (each C).self)
         let e = allocateEntity()
@@ -84,23 +100,79 @@ extension World {
         return e
     }
 
-    /// Spawns `count` entities whose components `make(i)` returns, reserving storage once.
+    /// Spawns `count` entities that all start with the given component values,
+    /// reserving storage once and filling each column in one pass.
     @inlinable @discardableResult
-    public func spawnBatch<each C: Component>(count: Int, _ make: (Int) -> (repeat each C)) -> [Entity] {
+    public func spawnBatch<each C: Component>(count: Int, _ components: repeat each C) -> [Entity] {
         checkNotIterating()
         guard count > 0 else { return [] }
         let b = bundle(repeat (each C).self)
-        b.table.reserve(b.table.count + count)
-        records.reserveCapacity(records.count + count)
-        var out: [Entity] = []
-        out.reserveCapacity(count)
+        let start = b.table.count
+        b.table.reserve(start + count)
         let tick = changeTick
-        for i in 0..<count {
+        var k = 0
+        _ = (repeat Self.fill(each components, b, postIncrement(&k), start: start, count: count, tick: tick))
+        return placeBatch(count: count, in: b.table)
+    }
+
+    /// Spawns one entity per element of the arrays (which must have equal lengths),
+    /// copying each array into its column in one pass.
+    @inlinable @discardableResult
+    public func spawnBatch<each C: Component>(_ columns: repeat [each C]) -> [Entity] {
+        checkNotIterating()
+        var lengths: [Int] = []
+        for c in repeat each columns { lengths.append(c.count) }
+        guard let count = lengths.first, count > 0 else { return [] }
+        precondition(lengths.allSatisfy { $0 == count }, "spawnBatch: arrays of different lengths")
+        let b = bundle(repeat (each C).self)
+        let start = b.table.count
+        b.table.reserve(start + count)
+        let tick = changeTick
+        var k = 0
+        _ = (repeat Self.copy(each columns, b, postIncrement(&k), start: start, tick: tick))
+        return placeBatch(count: count, in: b.table)
+    }
+
+    @inlinable @inline(__always)
+    static func fill<C: Component>(_ v: C, _ b: BundleInfo, _ slot: Int, start: Int, count: Int, tick: UInt32) {
+        let h = b.headers[slot]
+        (h.pointee.base.assumingMemoryBound(to: C.self) + start).initialize(repeating: v, count: count)
+        (h.pointee.changed + start).initialize(repeating: tick, count: count)
+        (h.pointee.added + start).initialize(repeating: tick, count: count)
+        h.pointee.count = start + count
+    }
+
+    @inlinable @inline(__always)
+    static func copy<C: Component>(_ values: [C], _ b: BundleInfo, _ slot: Int, start: Int, tick: UInt32) {
+        let h = b.headers[slot]
+        values.withUnsafeBufferPointer { src in
+            guard let s = src.baseAddress else { return }
+            (h.pointee.base.assumingMemoryBound(to: C.self) + start).initialize(from: s, count: src.count)
+        }
+        (h.pointee.changed + start).initialize(repeating: tick, count: values.count)
+        (h.pointee.added + start).initialize(repeating: tick, count: values.count)
+        h.pointee.count = start + values.count
+    }
+
+    /// Allocates `count` entities for rows already written at the end of `table`.
+    @usableFromInline
+    func placeBatch(count: Int, in table: Table) -> [Entity] {
+        var out = [Entity]()
+        out.reserveCapacity(count)
+        records.reserveCapacity(records.count + count)
+        let th = table.header
+        var row = th.pointee.count
+        table.reserveEntities(row + count)
+        for _ in 0..<count {
             let e = allocateEntity()
-            appendValues(repeat each make(i), to: b, tick: tick)
-            place(e, in: b.table)
+            (th.pointee.entities + row).initialize(to: e)
+            records[Int(e.index)].table = Int32(table.index)
+            records[Int(e.index)].row = Int32(row)
+            row += 1
             out.append(e)
         }
+        th.pointee.count = row
+        _aliveCount += count
         return out
     }
 
@@ -117,7 +189,7 @@ extension World {
         if existing >= 0 {
             let c = unsafeDowncast(source.columns[existing], to: Column<C>.self)
             c.base[Int(rec.row)] = value
-            c.changedTicks[Int(rec.row)] = changeTick
+            c.header.pointee.changed[Int(rec.row)] = changeTick
             return true
         }
         checkNotIterating()
@@ -180,7 +252,7 @@ extension World {
         let col = t.column(of: id)
         guard col >= 0 else { return nil }
         let c = unsafeDowncast(t.columns[col], to: Column<C>.self)
-        c.changedTicks[Int(rec.row)] = changeTick
+        c.header.pointee.changed[Int(rec.row)] = changeTick
         return try body(&c.base[Int(rec.row)])
     }
 
@@ -247,23 +319,23 @@ extension World {
     }
 
     public func changed(_ id: ComponentID, since tick: UInt32) -> [Entity] {
-        rows(of: id, stampedAfter: tick) { $0.changedTicks }
+        rows(of: id, stampedAfter: tick) { $0.changeTick($1) }
     }
 
     /// Entities whose component `C` was added after `tick`.
     public func added<C: Component>(_ type: C.Type, since tick: UInt32) -> [Entity] {
         guard let id = registry.id(of: type) else { return [] }
-        return rows(of: id, stampedAfter: tick) { $0.addedTicks }
+        return rows(of: id, stampedAfter: tick) { $0.addedTicks[$1] }
     }
 
-    /// Entities whose tick in `ticks(column)` is later than `tick` (modulo wrap-around).
-    private func rows(of id: ComponentID, stampedAfter tick: UInt32, _ ticks: (AnyColumn) -> UnsafeMutablePointer<UInt32>) -> [Entity] {
+    /// Entities whose `stamp(column, row)` is later than `tick` (modulo wrap-around).
+    private func rows(of id: ComponentID, stampedAfter tick: UInt32, _ stamp: (AnyColumn, Int) -> UInt32) -> [Entity] {
         var out: [Entity] = []
         for t in tables {
             let col = t.column(of: id)
             guard col >= 0 else { continue }
-            let stamps = ticks(t.columns[col])
-            for row in 0..<t.count where Self.isAfter(stamps[row], tick) { out.append(t.entity(at: row)) }
+            let column = t.columns[col]
+            for row in 0..<t.count where Self.isAfter(stamp(column, row), tick) { out.append(t.entity(at: row)) }
         }
         return out.sorted()
     }

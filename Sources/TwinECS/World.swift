@@ -14,27 +14,34 @@
 /// insert or mutable access stamps the row with the current tick, so a consumer that
 /// remembers the tick it last looked at can ask what changed since.
 ///
+/// Hot stored properties are `@exclusivity(unchecked)`: dynamic exclusivity checks
+/// on them cost more than the work itself in per-entity paths (measured with perf:
+/// `swift_beginAccess` was the top symbol of `twin bench ecs`). Their accesses are
+/// confined to this module's short, non-reentrant methods; debug-build tests run the
+/// randomized model test over them.
+///
 /// - Warning: not thread-safe. Parallel work inside a system goes through
 ///   `Query.chunks(maxRows:)`, whose disjoint row ranges may be processed concurrently.
 public final class World {
     public let registry = ComponentRegistry()
-    @usableFromInline var records: [EntityRecord] = []
-    @usableFromInline var freeList: [UInt32] = []
-    @usableFromInline var tables: [Table] = []
-    var tableBySignature: [[ComponentID]: Int] = [:]
-    @usableFromInline var bundleCache: [UInt: BundleInfo] = [:]
-    @usableFromInline var queryStates: [QueryKey: QueryState] = [:]
-    @usableFromInline var iterationDepth = 0
+    @exclusivity(unchecked) @usableFromInline var records: [EntityRecord] = []
+    @exclusivity(unchecked) @usableFromInline var freeList: [UInt32] = []
+    @exclusivity(unchecked) @usableFromInline var tables: [Table] = []
+    @exclusivity(unchecked) var tableBySignature: [[ComponentID]: Int] = [:]
+    @exclusivity(unchecked) @usableFromInline var bundleCache: [UInt: BundleInfo] = [:]
+    @exclusivity(unchecked) @usableFromInline var lastBundle: BundleInfo?
+    @exclusivity(unchecked) @usableFromInline var queryStates: [QueryKey: QueryState] = [:]
+    @exclusivity(unchecked) @usableFromInline var iterationDepth = 0
     /// The current change tick; see the type's discussion.
-    public internal(set) var changeTick: UInt32 = 1
+    @exclusivity(unchecked) public internal(set) var changeTick: UInt32 = 1
     public var aliveCount: Int { _aliveCount }
-    @usableFromInline var _aliveCount = 0
+    @exclusivity(unchecked) @usableFromInline var _aliveCount = 0
 
     var resourceStorage: [ObjectIdentifier: Any] = [:]
     var eventChannels: [ObjectIdentifier: AnyEventChannel] = [:]
     var eventChannelList: [AnyEventChannel] = []
     /// Despawns and component removals with their tick, for change consumers.
-    public internal(set) var removalLog: [Removal] = []
+    @exclusivity(unchecked) public internal(set) var removalLog: [Removal] = []
 
     /// Deferred structural changes, applied by `applyCommands()`.
     public let commands = CommandBuffer()

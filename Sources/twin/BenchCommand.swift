@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.") var json = false
     @Flag(help: "Fewer repetitions (rough figures; for smoke tests).") var quick = false
     @Option(help: "Directory of benchmark scenes and golden.json.") var scenes = "Scenes/benchmarks"
+    @Option(help: "Run only benchmarks whose name contains this text (for profiling).") var only: String?
 
     func validate() throws {
         for n in names where !Self.suites.contains(where: { $0.name == n }) {
@@ -28,7 +29,7 @@ struct BenchCommand: ParsableCommand {
         #endif
         let chosen = names.isEmpty ? Self.suites : Self.suites.filter { names.contains($0.name) }
         var results: [BenchResult] = []
-        let options = BenchOptions(scenesDirectory: scenes, quick: quick)
+        let options = BenchOptions(scenesDirectory: scenes, quick: quick, only: only)
         for suite in chosen {
             if !json { print("suite \(suite.name): \(suite.summary)") }
             do {

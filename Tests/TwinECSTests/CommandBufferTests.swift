@@ -76,6 +76,31 @@ struct ChangeTrackingTests {
         #expect(world.changed(Pos.self, since: t1) == [b])
     }
 
+    @Test("a whole-table mutable pass marks every row, also after rows move to another table")
+    func bulkMarks() {
+        let world = World()
+        let ents = (0..<10).map { world.spawn(Pos(x: Float($0), y: 0)) }
+        let t0 = world.advanceChangeTick()
+        world.advanceChangeTick()
+        world.query(Mut<Pos>.self).forEachChunk { chunk, p in for i in 0..<chunk.count { p[i].y = 1 } }
+        #expect(world.changed(Pos.self, since: t0) == ents)
+        let t1 = world.advanceChangeTick()
+        // Moving a row to another archetype keeps its change tick.
+        world.insert(Tag(label: "moved"), on: ents[3])
+        #expect(world.changed(Pos.self, since: t0) == ents)
+        #expect(world.changed(Pos.self, since: t1).isEmpty)
+        world.advanceChangeTick()
+        let late = world.spawn(Pos(x: 99, y: 0))
+        #expect(world.changed(Pos.self, since: t1) == [late])
+        // A partial slice marks only its rows.
+        let t2 = world.advanceChangeTick()
+        world.advanceChangeTick()
+        let q = world.query(Mut<Pos>.self).without(Tag.self)
+        let first = q.slices(maxRows: 4)[0]
+        q.withSlice(first) { _, p in for i in 0..<p.count { p[i].x += 1 } }
+        #expect(world.changed(Pos.self, since: t2).count == 4)
+    }
+
     @Test("resources are typed singletons")
     func resources() {
         let world = World()

@@ -127,9 +127,14 @@ struct WorldModelTests {
     func batchSpawn() {
         let w1 = World(), w2 = World()
         for i in 0..<100 { w1.spawn(Pos(x: Float(i), y: 0), Vel(dx: 1, dy: Float(i))) }
-        w2.spawnBatch(count: 100) { i in (Pos(x: Float(i), y: 0), Vel(dx: 1, dy: Float(i))) }
+        w2.spawnBatch((0..<100).map { Pos(x: Float($0), y: 0) }, (0..<100).map { Vel(dx: 1, dy: Float($0)) })
         #expect(w1.stateHash() == w2.stateHash())
         #expect(w2.query(Pos.self, Vel.self).count == 100)
+        let w3 = World(), w4 = World()
+        for _ in 0..<50 { w3.spawn(Tag(label: "same"), Health(hp: 3)) }
+        let made = w4.spawnBatch(count: 50, Tag(label: "same"), Health(hp: 3))
+        #expect(made.count == 50 && Set(made).count == 50)
+        #expect(w3.stateHash() == w4.stateHash())
     }
 
     @Test("chunk iteration sees every matching row once and writes stick")

@@ -11,7 +11,7 @@ public struct SystemID: Hashable, Comparable, Sendable, CustomStringConvertible,
     public var isWellFormed: Bool {
         let parts = rawValue.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 2 && parts.allSatisfy { p in
-            !p.isEmpty && p.first!.isLetter && p.allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }
+            p.first?.isLetter == true && p.allSatisfy { ($0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" }
         }
     }
 }
