@@ -27,7 +27,7 @@ public class AnyComponentType: @unchecked Sendable {
         self.id = id; self.name = name; self.swiftType = swiftType
     }
 
-    func makeColumn() -> AnyColumn { AnyColumn(alignment: 1) }
+    func makeColumn() -> AnyColumn { AnyColumn(stride: 1, alignment: 1, isTrivial: true) }
 
     /// Decodes `value` strictly and inserts it on `entity`.
     public func insertDecoded(_ value: JSONValue, on entity: Entity, in world: World, decoder: JSONValueDecoder) throws {}

@@ -19,6 +19,12 @@ final class Table {
     @usableFromInline let componentIDs: [ComponentID]
     @usableFromInline let columns: [AnyColumn]
     @usableFromInline let header: UnsafeMutablePointer<TableHeader>
+    /// The columns' headers and component ids as raw arrays, so row moves between
+    /// tables run without reference counting.
+    @usableFromInline let columnHeaders: UnsafeMutablePointer<UnsafeMutablePointer<ColumnHeader>>
+    @usableFromInline let rawIDs: UnsafeMutablePointer<Int>
+    @usableFromInline let rawColumnByComponent: UnsafeMutablePointer<Int32>
+    @usableFromInline let columnByComponentCount: Int
     /// componentID.raw → column index, or -1. Ids beyond its end are absent.
     @usableFromInline let columnByComponent: [Int32]
     @exclusivity(unchecked) var addEdges: [Int32] = []
@@ -36,11 +42,26 @@ final class Table {
         columnsByName = componentIDs.enumerated().map { (registry.type(of: $1).name, $0) }.sorted { $0.name < $1.name }
         header = .allocate(capacity: 1)
         header.initialize(to: TableHeader(entities: .allocate(capacity: 0), count: 0, capacity: 0))
+        columnHeaders = .allocate(capacity: max(1, columns.count))
+        columnHeaders.initialize(from: columns.map(\.header), count: columns.count)
+        rawIDs = .allocate(capacity: max(1, componentIDs.count))
+        rawIDs.initialize(from: componentIDs.map(\.raw), count: componentIDs.count)
+        columnByComponentCount = byComponent.count
+        rawColumnByComponent = .allocate(capacity: max(1, byComponent.count))
+        rawColumnByComponent.initialize(from: byComponent, count: byComponent.count)
     }
 
     deinit {
         header.pointee.entities.deallocate()
         header.deallocate()
+        columnHeaders.deallocate()
+        rawIDs.deallocate()
+        rawColumnByComponent.deallocate()
+    }
+
+    @inlinable @inline(__always)
+    func columnIndex(raw id: Int) -> Int {
+        id < columnByComponentCount ? Int(rawColumnByComponent[id]) : -1
     }
 
     @inlinable var count: Int { header.pointee.count }
@@ -94,7 +115,7 @@ final class Table {
         h.pointee.capacity = c
     }
 
-    func edge(_ edges: inout [Int32], _ id: ComponentID) -> Int? {
+    func edge(_ edges: [Int32], _ id: ComponentID) -> Int? {
         guard id.raw < edges.count else { return nil }
         let t = edges[id.raw]
         return t >= 0 ? Int(t) : nil

@@ -136,7 +136,21 @@ extension World {
     @inlinable @inline(__always)
     static func fill<C: Component>(_ v: C, _ b: BundleInfo, _ slot: Int, start: Int, count: Int, tick: UInt32) {
         let h = b.headers[slot]
-        (h.pointee.base.assumingMemoryBound(to: C.self) + start).initialize(repeating: v, count: count)
+        let first = h.pointee.base.assumingMemoryBound(to: C.self) + start
+        if h.pointee.isTrivial {
+            // Pack elements are not specialised, so a typed fill would copy element by
+            // element through the value witness; plain data doubles with memcpy instead.
+            first.initialize(to: v)
+            let stride = h.pointee.stride
+            var done = 1
+            while done < count {
+                let n = Swift.min(done, count - done)
+                (UnsafeMutableRawPointer(first) + done * stride).copyMemory(from: first, byteCount: n * stride)
+                done += n
+            }
+        } else {
+            first.initialize(repeating: v, count: count)
+        }
         (h.pointee.changed + start).initialize(repeating: tick, count: count)
         (h.pointee.added + start).initialize(repeating: tick, count: count)
         h.pointee.count = start + count
@@ -159,7 +173,7 @@ extension World {
     func placeBatch(count: Int, in table: Table) -> [Entity] {
         var out = [Entity]()
         out.reserveCapacity(count)
-        records.reserveCapacity(records.count + count)
+        reserveRecords(recordCount + count)
         let th = table.header
         var row = th.pointee.count
         table.reserveEntities(row + count)
@@ -195,7 +209,16 @@ extension World {
         checkNotIterating()
         let dest = table(source, adding: id)
         _ = move(e, from: source, row: Int(rec.row), to: dest)
-        unsafeDowncast(dest.columns[dest.column(of: id)], to: Column<C>.self).append(value, tick: changeTick)
+        let slot = dest.column(of: id)
+        let h = dest.columnHeaders[slot]
+        let n = h.pointee.count
+        if n == h.pointee.capacity {
+            if h.pointee.isTrivial { h.pointee.growTrivial(to: n + 1) } else { dest.columns[slot].reserve(n + 1) }
+        }
+        (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: value)
+        h.pointee.changed[n] = changeTick
+        h.pointee.added[n] = changeTick
+        h.pointee.count = n + 1
         return true
     }
 

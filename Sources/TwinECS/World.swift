@@ -24,7 +24,15 @@
 ///   `Query.chunks(maxRows:)`, whose disjoint row ranges may be processed concurrently.
 public final class World {
     public let registry = ComponentRegistry()
-    @exclusivity(unchecked) @usableFromInline var records: [EntityRecord] = []
+    /// Entity slots, manually managed: written on every spawn, move and despawn, so a
+    /// Swift array's copy-on-write checks would cost more than the writes themselves.
+    @exclusivity(unchecked) @usableFromInline var recordBase = UnsafeMutablePointer<EntityRecord>.allocate(capacity: 0)
+    @exclusivity(unchecked) @usableFromInline var recordCount = 0
+    @exclusivity(unchecked) @usableFromInline var recordCapacity = 0
+
+    @inlinable var records: UnsafeMutableBufferPointer<EntityRecord> {
+        UnsafeMutableBufferPointer(start: recordBase, count: recordCount)
+    }
     @exclusivity(unchecked) @usableFromInline var freeList: [UInt32] = []
     @exclusivity(unchecked) @usableFromInline var tables: [Table] = []
     @exclusivity(unchecked) var tableBySignature: [[ComponentID]: Int] = [:]
@@ -51,6 +59,19 @@ public final class World {
         tableBySignature[[]] = 0
     }
 
+    deinit { recordBase.deallocate() }
+
+    @usableFromInline
+    func reserveRecords(_ n: Int) {
+        guard n > recordCapacity else { return }
+        let c = max(n, recordCapacity * 2, 64)
+        let b = UnsafeMutablePointer<EntityRecord>.allocate(capacity: c)
+        b.moveInitialize(from: recordBase, count: recordCount)
+        recordBase.deallocate()
+        recordBase = b
+        recordCapacity = c
+    }
+
     /// Advances the change tick; the runner calls it before each system runs.
     @discardableResult
     public func advanceChangeTick() -> UInt32 {
@@ -71,8 +92,10 @@ public final class World {
         if let i = freeList.popLast() {
             return Entity(index: i, generation: records[Int(i)].generation)
         }
-        records.append(EntityRecord(generation: 0, table: EntityRecord.free, row: 0))
-        return Entity(index: UInt32(records.count - 1), generation: 0)
+        if recordCount == recordCapacity { reserveRecords(recordCount + 1) }
+        (recordBase + recordCount).initialize(to: EntityRecord(generation: 0, table: EntityRecord.free, row: 0))
+        recordCount += 1
+        return Entity(index: UInt32(recordCount - 1), generation: 0)
     }
 
     /// Frees a slot: bumps its generation so old handles die; a slot about to wrap is
@@ -102,10 +125,8 @@ public final class World {
     @inlinable @inline(__always)
     func place(_ e: Entity, in table: Table) {
         let row = table.appendEntity(e)
-        records.withUnsafeMutableBufferPointer { r in
-            r[Int(e.index)].table = Int32(table.index)
-            r[Int(e.index)].row = Int32(row)
-        }
+        recordBase[Int(e.index)].table = Int32(table.index)
+        recordBase[Int(e.index)].row = Int32(row)
         _aliveCount += 1
     }
 
@@ -137,7 +158,10 @@ public final class World {
         let rec = records[Int(e.index)]
         let table = tables[Int(rec.table)]
         let row = Int(rec.row)
-        for c in table.columns { c.swapRemove(row) }
+        for k in 0..<table.componentIDs.count {
+            let h = table.columnHeaders[k]
+            if h.pointee.isTrivial { h.pointee.removeTrivialRow(row) } else { table.columns[k].swapRemove(row) }
+        }
         removeEntityRow(table, row)
         releaseSlot(Int(e.index))
         _aliveCount -= 1
@@ -173,7 +197,7 @@ public final class World {
     }
 
     func table(_ from: Table, adding id: ComponentID) -> Table {
-        if let t = from.edge(&from.addEdges, id) { return tables[t] }
+        if let t = from.edge(from.addEdges, id) { return tables[t] }
         var ids = from.componentIDs
         ids.append(id)
         ids.sort()
@@ -184,7 +208,7 @@ public final class World {
     }
 
     func table(_ from: Table, removing id: ComponentID) -> Table {
-        if let t = from.edge(&from.removeEdges, id) { return tables[t] }
+        if let t = from.edge(from.removeEdges, id) { return tables[t] }
         let t = table(for: from.componentIDs.filter { $0 != id })
         from.setEdge(&from.removeEdges, id, t.index)
         t.setEdge(&t.addEdges, id, from.index)
@@ -193,11 +217,16 @@ public final class World {
 
     /// Moves `e`'s row from `source` to `dest`, carrying the columns both share and
     /// destroying the ones `dest` lacks. Returns the new row. Columns `dest` has and
-    /// `source` lacks are left for the caller to append.
+    /// `source` lacks are left for the caller to append. Plain-data columns move
+    /// byte-wise through their headers; others through their typed column.
     func move(_ e: Entity, from source: Table, row: Int, to dest: Table) -> Int {
-        for (k, id) in source.componentIDs.enumerated() {
-            let d = dest.column(of: id)
-            if d >= 0 {
+        let n = source.componentIDs.count
+        for k in 0..<n {
+            let sh = source.columnHeaders[k]
+            let d = dest.columnIndex(raw: source.rawIDs[k])
+            if sh.pointee.isTrivial {
+                if d >= 0 { sh.pointee.moveTrivialRow(row, into: dest.columnHeaders[d]) } else { sh.pointee.removeTrivialRow(row) }
+            } else if d >= 0 {
                 source.columns[k].moveRow(row, into: dest.columns[d])
             } else {
                 source.columns[k].swapRemove(row)
@@ -205,8 +234,8 @@ public final class World {
         }
         removeEntityRow(source, row)
         let newRow = dest.appendEntity(e)
-        records[Int(e.index)].table = Int32(dest.index)
-        records[Int(e.index)].row = Int32(newRow)
+        recordBase[Int(e.index)].table = Int32(dest.index)
+        recordBase[Int(e.index)].row = Int32(newRow)
         return newRow
     }
 
