@@ -14,7 +14,7 @@ struct Twin: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "twin",
         abstract: "TwinWorld: a headless 3D simulation world engine for digital twins.",
-        discussion: "Run a scene: twin run Scenes/examples/warehouse-arrivals.json",
+        discussion: "Run a scene: twin run Scenes/warehouse-arrivals.json",
         version: "0.1.0",
         subcommands: subcommandList)
 }

@@ -32,16 +32,23 @@ struct TwinProcess {
 
 @Suite("The twin command line, end to end", .serialized)
 struct CLITests {
-    let scenes = ["Scenes/examples/warehouse-arrivals.json", "Scenes/examples/drone-swarm.json", "Scenes/examples/fountain.json"]
+    let scenes = ["Scenes/warehouse-arrivals.json", "Scenes/drone-swarm.json", "Scenes/fountain.json"]
 
     @Test("twin validate passes every shipped scene")
     func validateShipped() throws {
-        let all = try FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/Scenes/examples")
-            .filter { $0.hasSuffix(".json") }.map { "Scenes/examples/" + $0 } + ["Scenes/benchmarks/drift-100k.json"]
+        let all = try FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/Scenes")
+            .filter { $0.hasSuffix(".json") }.map { "Scenes/" + $0 } + ["Scenes/benchmarks/drift-100k.json"]
         #expect(all.count >= 3)
         let r = try TwinProcess.run(["validate"] + all)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").count == all.count)
+    }
+
+    @Test("Scenes/README.md indexes every shipped scene (regenerate with Tools/scenes-index.py)")
+    func sceneIndex() throws {
+        let index = try String(contentsOfFile: packageRoot() + "/Scenes/README.md", encoding: .utf8)
+        let files = try FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/Scenes").filter { $0.hasSuffix(".json") }
+        for f in files { #expect(index.contains("(\(f))"), "\(f) is missing from Scenes/README.md") }
     }
 
     @Test("twin validate: invalid files exit 1 with FILE:LINE:COLUMN: JSONPATH: message; usage errors exit 2")
@@ -50,7 +57,7 @@ struct CLITests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let bad = dir.appendingPathComponent("bad.json").path
         try "{\n  \"systems\": [{\"id\": \"core.nope\"}]\n}\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let r = try TwinProcess.run(["validate", bad, "Scenes/examples/fountain.json"])
+        let r = try TwinProcess.run(["validate", bad, "Scenes/fountain.json"])
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("\(bad):2:22: $.systems[0].id: unknown system \"core.nope\""))
         let missing = try TwinProcess.run(["validate", dir.appendingPathComponent("none.json").path])
@@ -123,7 +130,7 @@ struct CLITests {
 
     @Test("no input makes twin die by a signal", arguments: [
         ["run", "/dev/null"], ["validate", "/dev/null", "/"], ["run"], ["bench", "nosuchsuite"], ["schema", "extra"],
-        ["run", "Scenes/examples/fountain.json", "--steps", "-5"], ["run", "Scenes/examples/fountain.json", "--workers", "0"],
+        ["run", "Scenes/fountain.json", "--steps", "-5"], ["run", "Scenes/fountain.json", "--workers", "0"],
     ])
     func neverSignals(args: [String]) throws {
         let r = try TwinProcess.run(args)

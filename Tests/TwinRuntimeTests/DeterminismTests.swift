@@ -4,7 +4,7 @@ import TwinTesting
 
 @Suite("Determinism")
 struct DeterminismTests {
-    static let scenes = ["examples/warehouse-arrivals.json", "examples/drone-swarm.json", "examples/fountain.json"]
+    static let scenes = ["warehouse-arrivals.json", "drone-swarm.json", "fountain.json"]
 
     func path(_ s: String) -> String { packageRoot() + "/Scenes/" + s }
 

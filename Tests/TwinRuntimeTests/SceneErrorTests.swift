@@ -145,7 +145,7 @@ struct SceneErrorTests {
 struct SceneFuzzTests {
     @Test("hundreds of truncated and mutated copies of the shipped scenes load or fail cleanly")
     func fuzz() throws {
-        let root = packageRoot() + "/Scenes/examples/"
+        let root = packageRoot() + "/Scenes/"
         var r = RandomStream(seed: 2026)
         var failures = 0, loads = 0
         for name in ["warehouse-arrivals.json", "drone-swarm.json", "fountain.json"] {
