@@ -225,7 +225,7 @@ public enum ECSSuite: BenchmarkSuite {
             times.append(Double(CPUTimer.threadNanoseconds() - s) / 1e9)
         }
         times.sort()
-        let hash = RunReport.hex(sim.world.stateHash())
+        let hash = StableHasher.hex(sim.world.stateHash())
         guard let expected = golden["drift-100k"], expected.steps == steps else {
             throw BenchError("step: no golden hash for drift-100k after \(steps) steps in golden.json (this run: \(hash))")
         }
@@ -254,12 +254,5 @@ enum Golden {
         } catch {
             throw BenchError("\(path): \(error)")
         }
-    }
-}
-
-extension RunReport {
-    static func hex(_ h: UInt64) -> String {
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
     }
 }

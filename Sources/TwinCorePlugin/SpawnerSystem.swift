@@ -7,6 +7,9 @@ import TwinCore
 /// integration it stands where it would have been at the step's end. Positions are
 /// uniform in the spawner's area, from this system's own random stream.
 ///
+/// Spawning pauses while the world holds `world.maxEntities` (arrivals due then are
+/// dropped, not queued).
+///
 /// - Reads/Writes: Spawner. Writes: Position, Velocity (new instances). Emits: Spawned.
 public final class SpawnerSystem: PreUpdateSystem {
     public static let id: SystemID = "core.spawner"
@@ -22,16 +25,19 @@ public final class SpawnerSystem: PreUpdateSystem {
 
     var random: RandomStream
     let prefabs: [String: Prefab]
+    let maxEntities: Int
     let spawners: Query<Mut<Spawner>>
 
     public init(parameters: NoParameters, setup: inout SystemSetup) {
         random = setup.random
         prefabs = setup.scene.prefabs
+        maxEntities = setup.scene.settings.maxEntities
         spawners = setup.world.query(Mut<Spawner>.self)
     }
 
     public func preUpdate(_ step: StepInfo, world: World) {
         let end = step.endTime, start = step.time
+        var pending = 0
         spawners.forEach { source, sp in
             guard let prefab = prefabs[sp.pointee.prefab], sp.pointee.rate > 0 else { return }
             var made = 0
@@ -40,9 +46,12 @@ public final class SpawnerSystem: PreUpdateSystem {
                 let t = sp.pointee.nextArrival
                 if let stop = sp.pointee.stop, t >= stop { sp.pointee.nextArrival = .infinity; break }
                 if let limit = sp.pointee.limit, sp.pointee.spawned >= limit { sp.pointee.nextArrival = .infinity; break }
-                spawn(prefab, from: sp.pointee, at: t, stepStart: start, world: world)
-                world.send(Spawned(spawner: source, time: t))
-                sp.pointee.spawned += 1
+                if world.aliveCount + pending < maxEntities {
+                    spawn(prefab, from: sp.pointee, at: t, stepStart: start, world: world)
+                    world.send(Spawned(spawner: source, time: t))
+                    sp.pointee.spawned += 1
+                    pending += 1
+                }
                 let gap = sp.pointee.arrivals == .fixed ? 1 / sp.pointee.rate : random.exponential(rate: sp.pointee.rate)
                 // A gap too small to advance the clock would never leave this loop.
                 sp.pointee.nextArrival = t + gap > t ? t + gap : t.nextUp

@@ -40,8 +40,11 @@ public struct StableHasher: Sendable {
         return z ^ (z >> 31)
     }
 
-    public var hexValue: String {
-        let s = String(value, radix: 16)
+    public var hexValue: String { Self.hex(value) }
+
+    /// A hash as 16 lower-case hex digits, the form used in files and `--json`.
+    public static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
         return String(repeating: "0", count: 16 - s.count) + s
     }
 }

@@ -98,6 +98,20 @@ struct CorePluginValidationTests {
         #expect(abs(sd / mean - 1) < 0.05, "an exponential distribution has coefficient of variation 1")
     }
 
+    @Test("spawners stop at world.maxEntities and drop arrivals meanwhile")
+    func entityCap() throws {
+        let f = try SceneFixture(json: """
+        {"world": {"maxEntities": 25}, "prefabs": {"p": {"components": {"Lifetime": {"remaining": 1}}}},
+         "spawners": [{"name": "s", "prefab": "p", "rate": 64}]}
+        """)
+        var peak = 0
+        f.run(steps: 64 * 3) { sim in peak = max(peak, sim.world.aliveCount) }
+        #expect(peak == 25)
+        #expect(issues("""
+        {"world": {"maxEntities": 10}, "entities": [{"count": 8}, {"count": 3}]}
+        """).first?.path.jsonPath == "$.entities[1].count")
+    }
+
     @Test("spawner limit and stop time are honoured")
     func limits() throws {
         let f = try SceneFixture(json: """

@@ -15,9 +15,18 @@ public struct WorldSettings: Codable, Sendable, Hashable {
     public var gravity: Vec3
     /// The run ends early when any of these holds (checked after each step).
     public var stopWhen: [StopCondition]
+    /// Most live entities the world may hold; spawners stop at it and scene entity
+    /// counts may not exceed it, so no scene can exhaust memory by accident.
+    public var maxEntities: Int
 
-    public init(dt: Double = 1.0 / 64, duration: Double = 60, seed: UInt64 = 1, gravity: Vec3 = Vec3(0, -9.81, 0), stopWhen: [StopCondition] = []) {
+    public static let defaultMaxEntities = 10_000_000
+
+    public init(
+        dt: Double = 1.0 / 64, duration: Double = 60, seed: UInt64 = 1, gravity: Vec3 = Vec3(0, -9.81, 0),
+        stopWhen: [StopCondition] = [], maxEntities: Int = WorldSettings.defaultMaxEntities
+    ) {
         self.dt = dt; self.duration = duration; self.seed = seed; self.gravity = gravity; self.stopWhen = stopWhen
+        self.maxEntities = maxEntities
     }
 
     public init() { self.init(dt: 1.0 / 64) }
@@ -29,7 +38,7 @@ public struct WorldSettings: Codable, Sendable, Hashable {
         return x >= 9.0e18 ? .max : max(0, Int64(x))
     }
 
-    enum CodingKeys: String, CodingKey { case dt, duration, seed, gravity, stopWhen }
+    enum CodingKeys: String, CodingKey { case dt, duration, seed, gravity, stopWhen, maxEntities }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -39,6 +48,11 @@ public struct WorldSettings: Codable, Sendable, Hashable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         gravity = try c.decodeIfPresent(Vec3.self, forKey: .gravity) ?? d.gravity
         stopWhen = try c.decodeIfPresent([StopCondition].self, forKey: .stopWhen) ?? []
+        maxEntities = try c.decodeIfPresent(Int.self, forKey: .maxEntities) ?? d.maxEntities
+        guard maxEntities >= 0, maxEntities <= 100_000_000 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .maxEntities, in: c, debugDescription: "maxEntities must be in 0...100000000, got \(maxEntities)")
+        }
         guard dt > 0, dt <= 10 else {
             throw DecodingError.dataCorruptedError(forKey: .dt, in: c, debugDescription: "dt must be in (0, 10] seconds, got \(dt)")
         }

@@ -33,18 +33,17 @@ public enum OutputWriter {
         if let f = spec.finalState { try put(f, JSONWriter.string(finalState(sim), style: .pretty) + "\n") }
         if let f = spec.stateHashes, sim.recordsStateHashes {
             var csv = "step,stateHash\n"
-            for (i, h) in sim.stateHashes.enumerated() {
-                let s = String(h, radix: 16)
-                csv += "\(i + 1),\(String(repeating: "0", count: 16 - s.count))\(s)\n"
-            }
+            for (i, h) in sim.stateHashes.enumerated() { csv += "\(i + 1),\(StableHasher.hex(h))\n" }
             try put(f, csv)
         }
         if let f = spec.summary {
+            // The summary lists every output, itself included.
             let path = (directory as NSString).appendingPathComponent(f)
             report.outputs.append(path)
-            var text = JSONWriter.string(report.json, style: .pretty) + "\n"
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                text = ""
+            do {
+                try Data((JSONWriter.string(report.json, style: .pretty) + "\n").utf8)
+                    .write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
                 throw WriteError(path: path, reason: error.localizedDescription)
             }
         }
@@ -60,10 +59,9 @@ public enum OutputWriter {
                 ("components", .object(w.encodeComponents(of: e).map { ($0.name, $0.value) })),
             ])
         }
-        let h = String(w.stateHash(), radix: 16)
         return .object([
             ("scene", .string(sim.scene.name)), ("step", .number(Double(sim.stepCount))), ("time", .number(sim.time)),
-            ("stateHash", .string(String(repeating: "0", count: 16 - h.count) + h)), ("entities", .array(entities)),
+            ("stateHash", .string(StableHasher.hex(w.stateHash()))), ("entities", .array(entities)),
         ])
     }
 }

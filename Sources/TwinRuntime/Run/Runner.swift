@@ -24,10 +24,7 @@ public struct RunReport: Sendable {
     public var wallSeconds: Double
     public var outputs: [String]
 
-    public var stateHashHex: String {
-        let s = String(stateHash, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
+    public var stateHashHex: String { StableHasher.hex(stateHash) }
 
     public var json: JSONValue {
         .object([

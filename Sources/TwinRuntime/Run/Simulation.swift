@@ -52,8 +52,15 @@ public final class Simulation {
         zip(Phase.allCases, phaseLists).map { ($0, $1.map(\.id)) }
     }
 
+    /// Change tick at the start of the previous step: removal-log entries up to it
+    /// are dropped, so the log holds about two steps (change consumers such as
+    /// stream publishers read it within a step).
+    private var previousStepTick: UInt32 = 0
+
     /// Advances the world by one fixed step.
     public func step() {
+        world.trimRemovalLog(through: previousStepTick)
+        previousStepTick = world.changeTick
         world.advanceEventStep()
         let info = StepInfo(step: stepCount, dt: dt, executor: executor)
         let reader = WorldReader(world)

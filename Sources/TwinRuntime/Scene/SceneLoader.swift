@@ -252,8 +252,9 @@ struct SceneBuild {
                 base = prefab.json
             }
             let count = spec.count ?? 1
-            guard count >= 0, count <= 10_000_000 else {
-                report(item["count"]?.location ?? item.location, path + [.key("count")], "count must be in 0...10000000, got \(count)")
+            guard count >= 0, world.aliveCount + count <= context.settings.maxEntities else {
+                report(item["count"]?.location ?? item.location, path + [.key("count")],
+                       "count \(count) is negative or exceeds world.maxEntities (\(context.settings.maxEntities)) with the entities before it")
                 continue
             }
             if let n = spec.name {
