@@ -41,19 +41,19 @@ let package = Package(
         .target(name: "TwinECS", swiftSettings: engineSettings),
         .target(name: "TwinCore", dependencies: ["TwinMath", "TwinECS"], swiftSettings: engineSettings),
         .target(
-            name: "TwinAssets", dependencies: ["TwinMath", "CAssimp", "CPNG"],
+            name: "TwinAssets", dependencies: ["TwinCore", "TwinMath", "CAssimp", "CPNG"],
             swiftSettings: swiftSettings),
         .target(
-            name: "TwinRender", dependencies: ["TwinMath", "TwinAssets", "CPNG", "CRaster"],
+            name: "TwinRender", dependencies: ["TwinMath", "TwinCore", "TwinAssets", "CPNG", "CRaster"],
             swiftSettings: swiftSettings),
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin"], swiftSettings: engineSettings),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets",
+                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -63,9 +63,9 @@ let package = Package(
         .testTarget(name: "TwinECSTests", dependencies: ["TwinECS"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCoreTests", dependencies: ["TwinCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinRuntimeTests", dependencies: ["TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "TwinAssetsTests", dependencies: ["TwinAssets"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinAssetsTests", dependencies: ["TwinAssets", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets"], exclude: ["Goldens"],
+            name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets", "TwinRuntime", "TwinTesting"], exclude: ["Goldens"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],

@@ -71,11 +71,22 @@ struct ColumnHeader {
     mutating func moveTrivialRow(_ row: Int, into dest: UnsafeMutablePointer<ColumnHeader>) {
         let dn = dest.pointee.count
         if dn == dest.pointee.capacity { dest.pointee.growTrivial(to: dn + 1) }
-        (dest.pointee.base + dn * stride).copyMemory(from: base + row * stride, byteCount: stride)
+        Self.copyElement(to: dest.pointee.base + dn * stride, from: base + row * stride, stride: stride)
         dest.pointee.changed[dn] = changeTick(row)
         dest.pointee.added[dn] = added[row]
         dest.pointee.count = dn + 1
         removeTrivialRow(row)
+    }
+
+    /// Copies one element; components are small, and a word loop beats a call to memcpy.
+    @inlinable @inline(__always)
+    static func copyElement(to dst: UnsafeMutableRawPointer, from src: UnsafeRawPointer, stride: Int) {
+        if stride & 3 == 0 && stride <= 64 {
+            let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)
+            for w in 0..<(stride >> 2) { d[w] = s[w] }
+        } else {
+            dst.copyMemory(from: src, byteCount: stride)
+        }
     }
 
     /// Drops row `row` of this trivial column, moving the last row into it.
@@ -83,7 +94,7 @@ struct ColumnHeader {
     mutating func removeTrivialRow(_ row: Int) {
         let last = count - 1
         if row != last {
-            (base + row * stride).copyMemory(from: base + last * stride, byteCount: stride)
+            Self.copyElement(to: base + row * stride, from: base + last * stride, stride: stride)
             changed[row] = changed[last]
             added[row] = added[last]
         }

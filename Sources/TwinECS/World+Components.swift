@@ -193,7 +193,7 @@ extension World {
     // MARK: Single components
 
     /// Inserts or replaces `value` on `e`. Returns false (and does nothing) if `e` is dead.
-    @discardableResult
+    @inlinable @discardableResult
     public func insert<C: Component>(_ value: C, on e: Entity) -> Bool {
         guard isAlive(e) else { return false }
         let id = registry.idRegisteringIfNeeded(C.self)
@@ -223,15 +223,15 @@ extension World {
     }
 
     /// Removes component `C` from `e`, returning the removed value.
-    @discardableResult
+    @inlinable @discardableResult
     public func remove<C: Component>(_ type: C.Type, from e: Entity) -> C? {
         guard isAlive(e), let id = registry.id(of: type) else { return nil }
         let rec = records[Int(e.index)]
         let source = tables[Int(rec.table)]
         let col = source.column(of: id)
         guard col >= 0 else { return nil }
-        let value = unsafeDowncast(source.columns[col], to: Column<C>.self).base[Int(rec.row)]
-        _ = remove(id, from: e)
+        let value = source.columnHeaders[col].pointee.base.assumingMemoryBound(to: C.self)[Int(rec.row)]
+        removeRow(of: e, from: source, row: Int(rec.row), component: id)
         return value
     }
 
@@ -242,11 +242,16 @@ extension World {
         let rec = records[Int(e.index)]
         let source = tables[Int(rec.table)]
         guard source.has(id) else { return false }
+        removeRow(of: e, from: source, row: Int(rec.row), component: id)
+        return true
+    }
+
+    @usableFromInline
+    func removeRow(of e: Entity, from source: Table, row: Int, component id: ComponentID) {
         checkNotIterating()
         let dest = table(source, removing: id)
-        _ = move(e, from: source, row: Int(rec.row), to: dest)
+        _ = move(e, from: source, row: row, to: dest)
         removalLog.append(Removal(entity: e, component: id, tick: changeTick))
-        return true
     }
 
     /// A copy of `e`'s component `C`, or nil.

@@ -196,6 +196,7 @@ public final class World {
         return t
     }
 
+    @usableFromInline
     func table(_ from: Table, adding id: ComponentID) -> Table {
         if let t = from.edge(from.addEdges, id) { return tables[t] }
         var ids = from.componentIDs
@@ -219,6 +220,7 @@ public final class World {
     /// destroying the ones `dest` lacks. Returns the new row. Columns `dest` has and
     /// `source` lacks are left for the caller to append. Plain-data columns move
     /// byte-wise through their headers; others through their typed column.
+    @usableFromInline
     func move(_ e: Entity, from source: Table, row: Int, to dest: Table) -> Int {
         let n = source.componentIDs.count
         for k in 0..<n {

@@ -1,5 +1,7 @@
+import TwinAssets
 import TwinCore
 import TwinCorePlugin
+import TwinRender
 
 extension SystemCatalog {
     /// Every built-in plugin. This is the one place where the engine is composed:
@@ -7,6 +9,8 @@ extension SystemCatalog {
     public static var standard: SystemCatalog {
         var catalog = SystemCatalog()
         catalog.add(CorePlugin.self)
+        catalog.add(AssetsPlugin.self)
+        catalog.add(RenderPlugin.self)
         return catalog
     }
 }

@@ -16,6 +16,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Worker threads for data-parallel systems (results do not depend on it).") var workers: Int = 1
     @Flag(help: "Record the state hash after every step (outputs.stateHashes).") var hashes = false
     @Flag(help: "Print one JSON object with the run summary.") var json = false
+    @Option(help: ArgumentHelp("Record the run as one animated glTF (sampled every outputs.recordingInterval s, default 0.25).", valueName: "OUT.glb"))
+    var record: String?
 
     func validate() throws {
         if steps != nil && duration != nil { throw ValidationError("give --steps or --duration, not both") }
@@ -48,14 +50,23 @@ struct RunCommand: ParsableCommand {
         sim.recordsStateHashes = hashes || sim.scene.outputs.stateHashes != nil
         let limits = RunLimits(steps: steps, duration: duration)
         let planned = sim.plannedSteps(limits)
+        let dir = out ?? "twin-out/\(Self.safeName(sim.scene.name))"
+        let renders: RenderOutputs
+        do { renders = try RenderOutputs(simulation: sim, directory: dir, recordTo: record) } catch {
+            FileHandleOutput.standardError("twin run: \(error)")
+            throw ExitCode(1)
+        }
+        renders.attach(to: sim)
         let bar = (!json && FileHandleOutput.stdoutIsTerminal) ? ProgressBar(total: planned) : nil
         var report = sim.run(limits, progress: bar.map { b in { done, _ in b.draw(done) } })
         bar?.finish()
-        let dir = out ?? "twin-out/\(Self.safeName(sim.scene.name))"
+        report.outputs += renders.finish(sim)
+        for e in renders.errors { FileHandleOutput.standardError("twin run: cannot write \(e)") }
         do { report = try OutputWriter.write(sim, report: report, to: dir) } catch {
             FileHandleOutput.standardError("twin run: \(error)")
             throw ExitCode(1)
         }
+        if !renders.errors.isEmpty { throw ExitCode(1) }
         if json {
             print(JSONWriter.string(report.json))
         } else {

@@ -15,7 +15,13 @@ internal import CAssimp
 public enum ModelImporter {
     /// assimp keeps its last error in one global and is not documented as thread-safe:
     /// in-process imports run one at a time.
-    private static let lock = NSLock()
+    static let lock = NSLock()
+
+    /// assimp post-processing of every import (see above); `bareAssimpImport` uses the same.
+    static let postProcessFlags: UInt32 =
+        aiProcess_Triangulate.rawValue | aiProcess_GenSmoothNormals.rawValue
+        | aiProcess_JoinIdenticalVertices.rawValue | aiProcess_ValidateDataStructure.rawValue
+        | aiProcess_SortByPType.rawValue | aiProcess_FlipUVs.rawValue
 
     /// Lower-cased extensions (without the dot) that assimp can read.
     public static func isSupported(extension ext: String) -> Bool {
@@ -37,11 +43,7 @@ public enum ModelImporter {
             throw .malformed(path: absolute, reason: "import scale must be a positive number, got \(options.scale)")
         }
 
-        let flags: UInt32 =
-            aiProcess_Triangulate.rawValue | aiProcess_GenSmoothNormals.rawValue
-            | aiProcess_JoinIdenticalVertices.rawValue | aiProcess_ValidateDataStructure.rawValue
-            | aiProcess_SortByPType.rawValue | aiProcess_FlipUVs.rawValue
-
+        let flags = postProcessFlags
         lock.lock()
         defer { lock.unlock() }
         var imported = aiImportFile(absolute, flags)

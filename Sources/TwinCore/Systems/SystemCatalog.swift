@@ -45,6 +45,9 @@ public struct SceneSectionRegistration: @unchecked Sendable {
     public let summary: String
     /// JSON Schema of the section, for `twin schema`.
     public let schema: JSONValue
+    /// When set, `apply` also runs for scenes that omit the section, with this value
+    /// (e.g. `{}`, so the section can check references to it from other sections).
+    public let valueWhenAbsent: JSONValue?
     /// Applies the section to a freshly built world. Errors name the JSON path.
     public let apply: (JSONValue, SceneSectionContext) throws(JSONDecodingError) -> Void
 }
@@ -55,9 +58,12 @@ public struct SceneSectionContext {
     public let scene: SceneContext
     public let path: [JSONPathComponent]
     public let decoder: JSONValueDecoder
+    /// The whole scene document (parameters substituted), so a section can point at the
+    /// exact place in other sections that refers to it (e.g. an entity's component).
+    public let root: JSONValue
 
-    public init(world: World, scene: SceneContext, path: [JSONPathComponent]) {
-        self.world = world; self.scene = scene; self.path = path
+    public init(world: World, scene: SceneContext, path: [JSONPathComponent], root: JSONValue = .null) {
+        self.world = world; self.scene = scene; self.path = path; self.root = root
         decoder = JSONValueDecoder(basePath: path)
     }
 
@@ -132,15 +138,18 @@ public struct SystemCatalog: @unchecked Sendable {
         componentPlugins.append(currentPlugin)
     }
 
+    /// Registers a top-level scene section. With `valueWhenAbsent`, `apply` also runs
+    /// (with that value) for scenes without the section.
     public mutating func register(
-        section name: String, summary: String, schema: JSONValue,
+        section name: String, summary: String, schema: JSONValue, valueWhenAbsent: JSONValue? = nil,
         apply: @escaping (JSONValue, SceneSectionContext) throws(JSONDecodingError) -> Void
     ) {
         if sections.contains(where: { $0.name == name }) || Self.builtInSections.contains(name) {
             problems.append("scene section \"\(name)\" is claimed twice (plugin \"\(currentPlugin)\")")
             return
         }
-        sections.append(SceneSectionRegistration(name: name, plugin: currentPlugin, summary: summary, schema: schema, apply: apply))
+        sections.append(SceneSectionRegistration(
+            name: name, plugin: currentPlugin, summary: summary, schema: schema, valueWhenAbsent: valueWhenAbsent, apply: apply))
     }
 
     /// Sections the scene loader itself reads.

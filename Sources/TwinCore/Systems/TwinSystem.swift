@@ -120,6 +120,10 @@ public struct WorldReader {
     public var aliveCount: Int { world.aliveCount }
     public var registry: ComponentRegistry { world.registry }
     public var changeTick: UInt32 { world.changeTick }
+    /// Entities whose `C` was inserted or written after `tick` (see `World.changed`).
+    public func changed<C: Component>(_ type: C.Type, since tick: UInt32) -> [Entity] { world.changed(type, since: tick) }
+    /// Despawns and component removals after `tick`, in order.
+    public func removals(since tick: UInt32) -> ArraySlice<Removal> { world.removals(since: tick) }
     public func encodeComponents(of e: Entity) -> [(name: String, value: JSONValue)] { world.encodeComponents(of: e) }
     public func encodeComponent(named name: String, of e: Entity) -> JSONValue? { world.encodeComponent(named: name, of: e) }
     public func stateHash() -> UInt64 { world.stateHash() }

@@ -1,7 +1,8 @@
 /// Which files a run writes (`outputs` section), relative to the output directory.
 ///
 /// ```json
-/// "outputs": {"kpis": "kpis.csv", "finalState": true, "summary": "run.json", "stateHashes": false}
+/// "outputs": {"kpis": "kpis.csv", "finalState": true, "summary": "run.json", "stateHashes": false,
+///             "snapshots": {"every": 10, "png": true, "glb": true}, "recording": true, "recordingInterval": 0.25}
 /// ```
 /// Each entry is a file name, `true` for the default name, or `false` for none.
 public struct OutputSpec: Codable, Sendable, Hashable {
@@ -13,12 +14,20 @@ public struct OutputSpec: Codable, Sendable, Hashable {
     public var summary: String?
     /// The state hash after every step as CSV (default off; `true` → `state-hashes.csv`).
     public var stateHashes: String?
+    /// PNG and/or GLB snapshots taken during the run (default none; see `SnapshotOutputSpec`).
+    public var snapshots: SnapshotOutputSpec?
+    /// The run as one animated glTF (default off; `true` → `recording.glb`), sampled every
+    /// `recordingInterval` seconds.
+    public var recording: String?
+    /// Seconds between recording samples, rounded to whole steps (default 0.25).
+    public var recordingInterval: Double
 
     public init() {
         kpis = "kpis.csv"; finalState = "final-state.json"; summary = "summary.json"; stateHashes = nil
+        snapshots = nil; recording = nil; recordingInterval = 0.25
     }
 
-    enum CodingKeys: String, CodingKey { case kpis, finalState, summary, stateHashes }
+    enum CodingKeys: String, CodingKey { case kpis, finalState, summary, stateHashes, snapshots, recording, recordingInterval }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -37,5 +46,12 @@ public struct OutputSpec: Codable, Sendable, Hashable {
         finalState = try file(.finalState, d.finalState, "final-state.json")
         summary = try file(.summary, d.summary, "summary.json")
         stateHashes = try file(.stateHashes, d.stateHashes, "state-hashes.csv")
+        snapshots = try c.decodeIfPresent(SnapshotOutputSpec.self, forKey: .snapshots)
+        recording = try file(.recording, d.recording, "recording.glb")
+        recordingInterval = try c.decodeIfPresent(Double.self, forKey: .recordingInterval) ?? d.recordingInterval
+        guard recordingInterval.isFinite, recordingInterval > 0, recordingInterval <= 3600 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .recordingInterval, in: c, debugDescription: "expected seconds in (0, 3600], got \(recordingInterval)")
+        }
     }
 }

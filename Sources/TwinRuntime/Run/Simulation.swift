@@ -28,6 +28,10 @@ public final class Simulation {
     /// When true, `stateHashes` gets the world's hash after every step.
     public var recordsStateHashes = false
     public private(set) var stateHashes: [UInt64] = []
+    /// Called after every step, after measurements, with the simulation: outputs taken at
+    /// their own intervals (snapshots, recordings) attach here. Observers read the
+    /// world and must not change it.
+    public var stepObservers: [(Simulation) -> Void] = []
 
     init(world: World, catalog: SystemCatalog, scene: SceneDescription, systems: [ScheduledSystem],
          measurements: MeasurementRecorder, executor: ParallelExecutor) {
@@ -79,6 +83,7 @@ public final class Simulation {
         stepCount += 1
         measurements.sample(world: reader, step: stepCount, time: time, force: false)
         if recordsStateHashes { stateHashes.append(world.stateHash()) }
+        for observe in stepObservers { observe(self) }
     }
 
     /// Latest value of every KPI, by name.

@@ -124,8 +124,8 @@ struct SceneBuild {
             buildEntities(e, world: world, context: context, random: &scatter)
         }
         for section in catalog.sections {
-            guard let v = root[section.name] else { continue }
-            do { try section.apply(v, SceneSectionContext(world: world, scene: context, path: [.key(section.name)])) } catch {
+            guard let v = root[section.name] ?? section.valueWhenAbsent else { continue }
+            do { try section.apply(v, SceneSectionContext(world: world, scene: context, path: [.key(section.name)], root: root)) } catch {
                 report(error)
             }
         }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the peer tools `twin bench render` compares against (run as root):
+# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow.
+# Idempotent: a second run only checks that everything is present.
+set -euo pipefail
+
+if ! dpkg-query -W -f='${Status}' libosmesa6 2>/dev/null | grep -q 'install ok installed'; then
+  echo "bench-setup: installing libosmesa6" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends libosmesa6 python3-pip >&2
+fi
+
+if ! python3 -c "import trimesh, pyrender, pygltflib, OpenGL, PIL" 2>/dev/null; then
+  echo "bench-setup: installing trimesh pyrender pygltflib PyOpenGL==3.1.10 pillow" >&2
+  python3 -m pip install --quiet --disable-pip-version-check trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+         trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2
+fi
+echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2
