@@ -200,10 +200,38 @@ struct ModelImporterTests {
         #expect(lines.warnings.contains { $0.contains("line") })
     }
 
-    @Test("No 3DS file exists in the shared data: 3DS support is only checked by extension")
-    func threeDS() {
+    /// A 3DS file built here chunk by chunk (the shared data has none): one object,
+    /// 8 vertices of a 1 × 1 × 2 box, 12 triangular faces.
+    static func threeDSBox() -> [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+        func u32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        func f32(_ v: Float) -> [UInt8] { u32(Int(v.bitPattern)) }
+        func chunk(_ id: Int, _ body: [UInt8]) -> [UInt8] { u16(id) + u32(body.count + 6) + body }
+        let corners: [(Float, Float, Float)] = [
+            (0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0), (0, 0, 2), (1, 0, 2), (1, 1, 2), (0, 1, 2),
+        ]
+        let quads = [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [2, 3, 7, 6], [1, 2, 6, 5], [0, 4, 7, 3]]
+        var faces: [UInt8] = u16(12)
+        for q in quads {
+            faces += u16(q[0]) + u16(q[1]) + u16(q[2]) + u16(0)
+            faces += u16(q[0]) + u16(q[2]) + u16(q[3]) + u16(0)
+        }
+        let vertices = u16(8) + corners.flatMap { f32($0.0) + f32($0.1) + f32($0.2) }
+        let mesh = chunk(0x4100, chunk(0x4110, vertices) + chunk(0x4120, faces))
+        let object = chunk(0x4000, Array("box".utf8) + [0] + mesh)
+        return chunk(0x4D4D, chunk(0x0002, u32(3)) + chunk(0x3D3D, object))
+    }
+
+    @Test("3DS (own fixture, built chunk by chunk): a 1 × 1 × 2 box → 12 triangles")
+    func threeDS() throws {
+        let path = writeFile(Self.threeDSBox(), named: "box.3ds", in: temporaryDirectory())
+        let m = try ModelImporter.importModel(at: path)
+        #expect(m.triangleCount == 12)
+        let b = try #require(m.bounds)
+        let extents = [b.max.x - b.min.x, b.max.y - b.min.y, b.max.z - b.min.z].sorted()
+        #expect(extents.count == 3 && abs(extents[0] - 1) < 1e-5 && abs(extents[1] - 1) < 1e-5 && abs(extents[2] - 2) < 1e-5,
+                "extents \(extents)")
         #expect(ModelImporter.isSupported(extension: "3ds"))
-        #expect(ModelImporter.isSupported(extension: "off"))
         #expect(!ModelImporter.isSupported(extension: "docx"))
     }
 

@@ -75,6 +75,21 @@ struct GeometrySectionTests {
         #expect(direct.walkableAreas == g.walkableAreas && direct.obstacles == g.obstacles && direct.exits == g.exits)
     }
 
+    @Test("floorPlan from a raster plan (office.png, 3047 × 1717 px at 0.0506424 m/px): traced obstacles in metres",
+          .enabled(if: SharedAssets.available))
+    func rasterPlan() throws {
+        let sim = try loadScene("""
+            {"geometry": {"floorPlan": {"file": "\(SharedAssets.path("floorplan/office.png"))", "scale": 0.0506424}}}
+            """)
+        let g = try #require(sim.world.resource(SceneGeometry.self))
+        #expect(g.obstacles.count > 10, "walls and furniture are dark pixels")
+        let b = try #require(g.bounds)
+        // Obstacles stay inside the image, whose extent the scale fixes: 154.3 m × 87.0 m.
+        #expect(b.min.x >= -0.06 && b.max.x <= 3047 * 0.0506424 + 0.06)
+        #expect(b.max.y - b.min.y <= 1717 * 0.0506424 + 0.06)
+        #expect(b.max.x - b.min.x > 100, "the plan spans most of the image width")
+    }
+
     @Test("The fragment `twin import --floor-plan --out` writes can be pasted in as the section")
     func pastedFragment() throws {
         let plan = try FloorPlanImporter.importPlan(at: shippedGallery)

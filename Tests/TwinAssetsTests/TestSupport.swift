@@ -2,9 +2,14 @@ import Foundation
 import Testing
 @testable import TwinAssets
 
-/// Shared test data (read-only, see /work/shared/data/assets/LICENSES.md).
+/// Shared test data (read-only, see `../shared/data/assets/LICENSES.md`): the
+/// project's `shared/` folder sits next to the repository, on developer machines and in CI.
 enum SharedAssets {
-    static let root = "/work/shared/data/assets/"
+    static let root: String = {
+        let here = URL(fileURLWithPath: #filePath)  // …/<repo>/Tests/TwinAssetsTests/TestSupport.swift
+        let repo = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return repo.deletingLastPathComponent().appendingPathComponent("shared/data/assets").path + "/"
+    }()
     static func path(_ relative: String) -> String { root + relative }
     static var available: Bool { FileManager.default.fileExists(atPath: root + "LICENSES.md") }
 }
