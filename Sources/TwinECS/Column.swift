@@ -27,6 +27,12 @@ struct ColumnHeader {
     @usableFromInline let alignment: Int
     /// The component is plain data (`_isPOD`): rows move with memcpy, no type needed.
     @usableFromInline let isTrivial: Bool
+    /// Trivial columns start `baseOffset` bytes into their malloc block. Large blocks
+    /// come page-aligned from mmap, so without an offset every column of a table
+    /// would start at the same address modulo 4 KiB, and a loop reading one column
+    /// while writing another stalls on 4K aliasing (measured: simple_iter_10k swung
+    /// between 2.3 and 4.2 µs with the allocation pattern).
+    @usableFromInline let baseOffset: Int
 
     /// The row's change tick: the later of its own and the column's bulk stamp.
     @inlinable func changeTick(_ row: Int) -> UInt32 {
@@ -42,7 +48,7 @@ struct ColumnHeader {
     mutating func growTrivial(to n: Int) {
         guard n > capacity else { return }
         let c = Swift.max(n, capacity * 2, 16)
-        base = Self.reallocate(base, bytes: c * stride)
+        base = Self.reallocate(base - baseOffset, bytes: baseOffset + c * stride) + baseOffset
         growTicks(to: c)
         capacity = c
     }
@@ -122,21 +128,27 @@ class AnyColumn {
     /// `isTrivial` columns keep their elements in malloc memory (glibc aligns to 16
     /// bytes, so only plain data aligned to at most 16 qualifies); others use Swift's
     /// typed allocation.
-    init(stride: Int, alignment: Int, isTrivial: Bool) {
+    /// `slot` (the column's position in its table) picks the base offset.
+    init(stride: Int, alignment: Int, isTrivial: Bool, slot: Int) {
         let trivial = isTrivial && alignment <= 16
+        let offset = trivial ? 64 + (slot % 8) * 448 : 0
         header = .allocate(capacity: 1)
         header.initialize(to: ColumnHeader(
-            base: trivial ? ColumnHeader.allocate(bytes: 0) : .allocate(byteCount: 0, alignment: alignment),
+            base: trivial ? ColumnHeader.allocate(bytes: offset) + offset : .allocate(byteCount: 0, alignment: alignment),
             count: 0, capacity: 0,
             changed: ColumnHeader.allocate(bytes: 0).assumingMemoryBound(to: UInt32.self),
             added: ColumnHeader.allocate(bytes: 0).assumingMemoryBound(to: UInt32.self), bulkChanged: 0,
-            stride: stride, alignment: alignment, isTrivial: trivial))
+            stride: stride, alignment: alignment, isTrivial: trivial, baseOffset: offset))
     }
 
     deinit {
         free(header.pointee.changed)
         free(header.pointee.added)
-        if header.pointee.isTrivial { free(header.pointee.base) } else { header.pointee.base.deallocate() }
+        if header.pointee.isTrivial {
+            free(header.pointee.base - header.pointee.baseOffset)
+        } else {
+            header.pointee.base.deallocate()
+        }
         header.deallocate()
     }
 
@@ -155,7 +167,9 @@ class AnyColumn {
 
 @usableFromInline
 final class Column<T: Component>: AnyColumn {
-    init() { super.init(stride: MemoryLayout<T>.stride, alignment: MemoryLayout<T>.alignment, isTrivial: _isPOD(T.self)) }
+    init(slot: Int) {
+        super.init(stride: MemoryLayout<T>.stride, alignment: MemoryLayout<T>.alignment, isTrivial: _isPOD(T.self), slot: slot)
+    }
 
     deinit { base.deinitialize(count: header.pointee.count) }
 

@@ -27,7 +27,7 @@ public class AnyComponentType: @unchecked Sendable {
         self.id = id; self.name = name; self.swiftType = swiftType
     }
 
-    func makeColumn() -> AnyColumn { AnyColumn(stride: 1, alignment: 1, isTrivial: true) }
+    func makeColumn(slot: Int) -> AnyColumn { AnyColumn(stride: 1, alignment: 1, isTrivial: true, slot: slot) }
 
     /// Decodes `value` strictly and inserts it on `entity`.
     public func insertDecoded(_ value: JSONValue, on entity: Entity, in world: World, decoder: JSONValueDecoder) throws {}
@@ -46,7 +46,7 @@ public class AnyComponentType: @unchecked Sendable {
 }
 
 final class ComponentType<T: Component>: AnyComponentType, @unchecked Sendable {
-    override func makeColumn() -> AnyColumn { Column<T>() }
+    override func makeColumn(slot: Int) -> AnyColumn { Column<T>(slot: slot) }
 
     override func insertDecoded(_ value: JSONValue, on entity: Entity, in world: World, decoder: JSONValueDecoder) throws {
         let v = try decoder.decode(T.self, from: value)

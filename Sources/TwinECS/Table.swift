@@ -35,7 +35,7 @@ final class Table {
     init(index: Int, componentIDs: [ComponentID], registry: ComponentRegistry) {
         self.index = index
         self.componentIDs = componentIDs
-        columns = componentIDs.map { registry.type(of: $0).makeColumn() }
+        columns = componentIDs.enumerated().map { registry.type(of: $1).makeColumn(slot: $0) }
         var byComponent = [Int32](repeating: -1, count: (componentIDs.last?.raw ?? -1) + 1)
         for (k, id) in componentIDs.enumerated() { byComponent[id.raw] = Int32(k) }
         columnByComponent = byComponent
