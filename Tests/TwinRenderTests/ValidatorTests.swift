@@ -94,8 +94,19 @@ struct ValidatorTests {
         try program.write(to: source, atomically: true, encoding: .utf8)
         let build = try Self.run(try #require(Self.which("g++")), ["-std=c++17", source.path, "-o", exe.path, "-ltinygltf"])
         try #require(build.status == 0, "could not build the tinygltf loader: \(build.output)")
+        // A scene snapshot and a run recording too: counts read back from our own writer.
+        let fixture = try SceneWorlds.load("warehouse-arrivals", steps: 320)
+        let snapshot = try SnapshotExporter.glb(SceneWorlds.snapshot(fixture))
+        let (recorded, recording) = try RecordingTests.record("fountain", steps: 64, every: 4)
+        let animated = try RecordingExporter.document(recording, scene: SceneWorlds.snapshot(recorded)).glb()
+        func counts(_ bytes: [UInt8]) throws -> String {
+            let r = try GLBReader(bytes)
+            return "\(r.array("nodes").count) \(r.array("meshes").count) \(r.array("animations").count)"
+        }
         for (name, bytes, expected) in [("mixed", try TestDocuments.mixed().bytes, "12 5 1"),
-                                        ("plain", try TestDocuments.plain(), "51 5 1")] {
+                                        ("plain", try TestDocuments.plain(), "51 5 1"),
+                                        ("scene", snapshot, try counts(snapshot)),
+                                        ("recording", animated, try counts(animated))] {
             let r = try Self.run(exe.path, [try Self.write(bytes, "tinygltf-\(name)")])
             #expect(r.status == 0, "\(name): \(r.output)")
             #expect(r.output.trimmingCharacters(in: .whitespacesAndNewlines) == expected, "\(name)")

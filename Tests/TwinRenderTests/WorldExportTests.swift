@@ -87,6 +87,45 @@ struct WorldExportTests {
         #expect(drawn == expected)
     }
 
+    @Test("gallery-plan: Visual entities carry the imported Khronos Box (12 triangles each), geometry becomes meshes")
+    func importedAssetInScene() throws {
+        let f = try SceneWorlds.load("gallery-plan", steps: 320)
+        let snap = SceneWorlds.snapshot(f)
+        let visuals = f.values(Visual.self)
+        #expect(visuals.count >= 3)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("twinrender-gallery-\(getpid()).glb").path
+        let bytes = try SnapshotExporter.glb(snap)
+        #expect(glbSpecViolations(bytes) == [])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try GLBReader(bytes)
+        let nodes = r.array("nodes")
+        // Every Visual entity's node draws the Box: 12 triangles, as Box.glb itself has.
+        let model = try ModelImporter.importModel(at: path)
+        for (e, _) in visuals {
+            let node = try #require(nodes.firstIndex { (($0["extras"] as? [String: Any])?["entity"] as? Int).map(UInt64.init) == e.id })
+            let meshes = model.nodes.first { $0.name == nodes[node]["name"] as? String }?.meshIndices ?? []
+            #expect(meshes.reduce(0) { $0 + model.meshes[$1].triangleCount } == 12, "entity \(e)")
+        }
+        // The floor plan's walkable area and walls are meshes too.
+        #expect(r.array("meshes").count > 2)
+    }
+
+    @Test("a Khronos sample (Duck, 4212 triangles) imported by a scene's assets section exports intact",
+          .enabled(if: FileManager.default.fileExists(atPath: packageRoot() + "/../shared/data/assets/gltf/Duck/Duck.glb")))
+    func khronosDuck() throws {
+        let duck = packageRoot() + "/../shared/data/assets/gltf/Duck/Duck.glb"
+        let f = try SceneFixture(json: """
+            {"assets": {"duck": {"file": "\(duck)"}},
+             "entities": [{"name": "d", "components": {"Position": [1, 0, 2], "Visual": {"asset": "duck"}}}]}
+            """)
+        let bytes = try SnapshotExporter.glb(SceneWorlds.snapshot(f))
+        #expect(glbSpecViolations(bytes) == [])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("twinrender-duck-\(getpid()).glb").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let model = try ModelImporter.importModel(at: path)
+        #expect(model.triangleCount == 4212)
+    }
+
     @Test("pygltflib and gltfpack accept a shipped scene's snapshot",
           .enabled(if: ValidatorTests.pygltflibAvailable && ValidatorTests.which("gltfpack") != nil, "pygltflib or gltfpack missing"))
     func validators() throws {
