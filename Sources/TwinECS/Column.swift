@@ -60,13 +60,11 @@ struct ColumnHeader {
         added = Self.reallocate(UnsafeMutableRawPointer(added), bytes: c * 4).assumingMemoryBound(to: UInt32.self)
     }
 
-    // Out of memory traps, exactly as Swift's own allocator does.
-    static func allocate(bytes: Int) -> UnsafeMutableRawPointer {
-        guard let p = malloc(Swift.max(1, bytes)) else { fatalError("out of memory allocating \(bytes) bytes") }
-        return p
-    }
+    static func allocate(bytes: Int) -> UnsafeMutableRawPointer { reallocate(nil, bytes: bytes) }
 
-    static func reallocate(_ p: UnsafeMutableRawPointer, bytes: Int) -> UnsafeMutableRawPointer {
+    /// `realloc` (`malloc` for nil). Out of memory traps, exactly as Swift's own
+    /// allocator does; scene input cannot get here, `world.maxEntities` bounds it.
+    static func reallocate(_ p: UnsafeMutableRawPointer?, bytes: Int) -> UnsafeMutableRawPointer {
         guard let q = realloc(p, Swift.max(1, bytes)) else { fatalError("out of memory allocating \(bytes) bytes") }
         return q
     }

@@ -26,7 +26,6 @@ final class Table {
     @usableFromInline let rawColumnByComponent: UnsafeMutablePointer<Int32>
     @usableFromInline let columnByComponentCount: Int
     /// componentID.raw → column index, or -1. Ids beyond its end are absent.
-    @usableFromInline let columnByComponent: [Int32]
     @exclusivity(unchecked) var addEdges: [Int32] = []
     @exclusivity(unchecked) var removeEdges: [Int32] = []
     /// Component names in name order with their column, for the state hash and output.
@@ -38,7 +37,6 @@ final class Table {
         columns = componentIDs.enumerated().map { registry.type(of: $1).makeColumn(slot: $0) }
         var byComponent = [Int32](repeating: -1, count: (componentIDs.last?.raw ?? -1) + 1)
         for (k, id) in componentIDs.enumerated() { byComponent[id.raw] = Int32(k) }
-        columnByComponent = byComponent
         columnsByName = componentIDs.enumerated().map { (registry.type(of: $1).name, $0) }.sorted { $0.name < $1.name }
         header = .allocate(capacity: 1)
         header.initialize(to: TableHeader(entities: .allocate(capacity: 0), count: 0, capacity: 0))
@@ -74,7 +72,7 @@ final class Table {
 
     @inlinable @inline(__always)
     func column(of id: ComponentID) -> Int {
-        id.raw < columnByComponent.count ? Int(columnByComponent[id.raw]) : -1
+        columnIndex(raw: id.raw)
     }
 
     @inlinable func has(_ id: ComponentID) -> Bool { column(of: id) >= 0 }

@@ -128,6 +128,20 @@ struct CLITests {
         #expect(r.stdout.contains("\"Velocity\""))
     }
 
+    @Test("twin bench --json keeps the result contract (shape only: timings are not checked here)")
+    func benchContract() throws {
+        let r = try TwinProcess.run(["bench", "ecs", "--json", "--quick", "--only", "fragmented_iter"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["machine"] is [String: Any])
+        let results = try #require(obj["results"] as? [[String: Any]])
+        #expect(results.map { $0["name"] as? String } == ["fragmented_iter"])
+        for key in ["suite", "name", "metric", "unit", "value", "baseline", "ratio", "peer", "peerValue", "peerRatio"] {
+            #expect(results[0].keys.contains(key), "missing \(key)")
+        }
+        #expect(results[0]["suite"] as? String == "ecs" && results[0]["unit"] as? String == "µs")
+    }
+
     @Test("no input makes twin die by a signal", arguments: [
         ["run", "/dev/null"], ["validate", "/dev/null", "/"], ["run"], ["bench", "nosuchsuite"], ["schema", "extra"],
         ["run", "Scenes/fountain.json", "--steps", "-5"], ["run", "Scenes/fountain.json", "--workers", "0"],

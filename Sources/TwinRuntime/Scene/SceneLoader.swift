@@ -165,7 +165,7 @@ struct SceneBuild {
             return nil
         }
         var json = base
-        var locations: [String: (SourceLocation, JSONValue)] = [:]
+        var locations: [String: SourceLocation] = [:]
         for m in members {
             guard let type = world.registry.type(named: m.key) else {
                 report(m.keyLocation, path + [.key(m.key)],
@@ -174,7 +174,7 @@ struct SceneBuild {
             }
             let start = json[m.key] ?? type.defaultJSON
             json[m.key] = start.map { $0.merging(m.value) } ?? m.value
-            locations[m.key] = (m.keyLocation, m.value)
+            locations[m.key] = m.keyLocation
         }
         var values: [any Component] = []
         var ok = true
@@ -185,7 +185,7 @@ struct SceneBuild {
             } catch let e as JSONDecodingError {
                 report(e); ok = false
             } catch {
-                report(locations[key]?.0 ?? v.location, path + [.key(key)], "\(error)"); ok = false
+                report(locations[key] ?? v.location, path + [.key(key)], "\(error)"); ok = false
             }
         }
         return ok ? (values, json) : nil
