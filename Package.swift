@@ -13,6 +13,10 @@ let swiftSettings: [SwiftSetting] = [
 /// `World.spawn` — so hot paths avoid class-property access instead; see TwinECS.)
 let engineSettings: [SwiftSetting] = swiftSettings
 
+/// Model plugins are optimised in debug builds too: their validation tests simulate
+/// millions of agent-steps, which unoptimised generic ECS code would make minutes long.
+let modelSettings: [SwiftSetting] = engineSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "TwinWorld",
     platforms: [.macOS(.v15)],
@@ -47,7 +51,8 @@ let package = Package(
             name: "TwinRender", dependencies: ["TwinMath", "TwinCore", "TwinAssets", "CPNG", "CRaster"],
             swiftSettings: swiftSettings),
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinPedestrians", dependencies: ["TwinCore"], swiftSettings: modelSettings),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
         .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .executableTarget(
@@ -67,6 +72,7 @@ let package = Package(
         .testTarget(
             name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets", "TwinRuntime", "TwinTesting"], exclude: ["Goldens"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "TwinPedestriansTests", dependencies: ["TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

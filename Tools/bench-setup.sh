@@ -17,4 +17,11 @@ if ! python3 -c "import trimesh, pyrender, pygltflib, OpenGL, PIL" 2>/dev/null; 
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
          trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2
 fi
+
+# Pedestrians: JuPedSim (C++ core behind a Python API) and shapely for its geometry.
+if ! python3 -c "import jupedsim, shapely" 2>/dev/null; then
+  echo "bench-setup: installing jupedsim shapely" >&2
+  python3 -m pip install --quiet --disable-pip-version-check jupedsim shapely >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jupedsim shapely >&2
+fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -16,16 +16,20 @@ public struct BenchResult: Sendable {
     public var target: Double?
     /// A note such as "golden hash ok".
     public var note: String?
+    /// When true the target is a minimum (throughputs); otherwise a maximum (times).
+    public var higherIsBetter: Bool
 
     public init(suite: String, name: String, metric: String, unit: String, value: Double, baseline: Double? = nil,
-                peer: String? = nil, peerValue: Double? = nil, target: Double? = nil, note: String? = nil) {
+                peer: String? = nil, peerValue: Double? = nil, target: Double? = nil, higherIsBetter: Bool = false,
+                note: String? = nil) {
         self.suite = suite; self.name = name; self.metric = metric; self.unit = unit; self.value = value
         self.baseline = baseline; self.peer = peer; self.peerValue = peerValue; self.target = target; self.note = note
+        self.higherIsBetter = higherIsBetter
     }
 
     public var ratio: Double? { baseline.map { value / $0 } }
     public var peerRatio: Double? { peerValue.map { value / $0 } }
-    public var meetsTarget: Bool? { target.map { value <= $0 } }
+    public var meetsTarget: Bool? { target.map { higherIsBetter ? value >= $0 : value <= $0 } }
 
     public var json: JSONValue {
         func num(_ d: Double?) -> JSONValue { d.map { $0.isFinite ? .number(Self.round($0)) : .null } ?? .null }
@@ -33,7 +37,7 @@ public struct BenchResult: Sendable {
             ("suite", .string(suite)), ("name", .string(name)), ("metric", .string(metric)), ("unit", .string(unit)),
             ("value", num(value)), ("baseline", num(baseline)), ("ratio", num(ratio)),
             ("peer", peer.map { .string($0) } ?? .null), ("peerValue", num(peerValue)), ("peerRatio", num(peerRatio)),
-            ("target", num(target)), ("meetsTarget", meetsTarget.map { .bool($0) } ?? .null),
+            ("target", num(target)), ("higherIsBetter", .bool(higherIsBetter)), ("meetsTarget", meetsTarget.map { .bool($0) } ?? .null),
             ("note", note.map { .string($0) } ?? .null),
         ])
     }

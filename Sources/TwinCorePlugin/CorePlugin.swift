@@ -16,6 +16,7 @@ public enum CorePlugin: TwinPlugin {
         catalog.register(component: Kind.self)
         catalog.register(component: Lifetime.self)
         catalog.register(component: Spawner.self)
+        catalog.register(component: Steered.self)
         catalog.register(SpawnerSystem.self, isDefault: true)
         catalog.register(IntegrateSystem.self, isDefault: true)
         catalog.register(LifetimeSystem.self, isDefault: true)

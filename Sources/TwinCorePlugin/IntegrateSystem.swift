@@ -8,6 +8,9 @@ import TwinCore
 /// result is bit-identical for any worker count.
 ///
 /// - Parameters: `damping` (1/s, default 0): linear velocity damping.
+/// Entities marked `Steered` (pedestrians, vehicles, bodies) are moved by their own
+/// system and skipped here.
+///
 /// - Reads: Acceleration, AngularVelocity. Writes: Velocity, Position, Rotation.
 public final class IntegrateSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
@@ -34,7 +37,7 @@ public final class IntegrateSystem: UpdateSystem {
     public init(parameters: Parameters, setup: inout SystemSetup) {
         damping = parameters.damping
         accelerate = setup.world.query(Mut<Velocity>.self, Acceleration.self)
-        move = setup.world.query(Mut<Position>.self, Velocity.self)
+        move = setup.world.query(Mut<Position>.self, Velocity.self).without(Steered.self)
         turn = setup.world.query(Mut<Rotation>.self, AngularVelocity.self)
         damp = setup.world.query(Mut<Velocity>.self)
     }

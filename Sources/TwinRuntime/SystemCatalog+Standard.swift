@@ -1,6 +1,7 @@
 import TwinAssets
 import TwinCore
 import TwinCorePlugin
+import TwinPedestrians
 import TwinRender
 
 extension SystemCatalog {
@@ -11,6 +12,9 @@ extension SystemCatalog {
         catalog.add(CorePlugin.self)
         catalog.add(AssetsPlugin.self)
         catalog.add(RenderPlugin.self)
+        // Domain plugins after assets: their sections read the `geometry` resource
+        // (sections apply in this order).
+        catalog.add(PedestriansPlugin.self)
         return catalog
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinRuntime
 import TwinTesting
 
 /// Runs the built `twin` binary (it sits next to the test bundle).
@@ -112,7 +113,9 @@ struct CLITests {
         }
         let j = try TwinProcess.run(["systems", "--json"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
-        #expect((obj["systems"] as? [Any])?.count == 3)
+        let listed = (obj["systems"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        #expect(listed == SystemCatalog.standard.systems.map(\.id.rawValue))
+        #expect(listed.contains("pedestrians.social-force"))
     }
 
     @Test("twin schema is valid JSON describing every section, system and component")

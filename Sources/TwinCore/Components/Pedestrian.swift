@@ -24,3 +24,25 @@ public struct Walker: Component, DocumentedComponent, Hashable {
         h.combine(desiredSpeed)
     }
 }
+
+/// A stage of the pedestrians plugin (waypoint, queue, waiting area, exit) as other
+/// plugins see it. A machine lets the head of a queue go by raising
+/// `pendingReleases`; live data closes an exit with `open = false`.
+public struct WalkerStage: Component, DocumentedComponent, Hashable {
+    /// Stage type: `waypoint`, `exit`, `queue` or `waiting`.
+    public var type: String
+    /// Agents standing in the queue or waiting area now.
+    public var waiting: Int
+    /// Releases requested by other systems, consumed by the pedestrians plugin.
+    public var pendingReleases: Int
+    /// Agents that have passed this stage so far.
+    public var passed: Int
+    /// A closed stage lets nobody pass (a closed exit holds its agents; choices skip it).
+    public var open: Bool
+
+    public init(type: String, waiting: Int = 0, pendingReleases: Int = 0, passed: Int = 0, open: Bool = true) {
+        self.type = type; self.waiting = waiting; self.pendingReleases = pendingReleases; self.passed = passed; self.open = open
+    }
+
+    public static let summary = "A pedestrian stage: agents waiting, releases requested by other systems, agents passed, open or closed."
+}

@@ -71,3 +71,11 @@ extension StableHasher {
     public mutating func combine(_ v: Vec3) { combine(v.x); combine(v.y); combine(v.z) }
     public mutating func combine(_ v: Quat) { combine(v.x); combine(v.y); combine(v.z); combine(v.w) }
 }
+
+/// Marks an entity whose `Position` a domain system advances itself (pedestrian
+/// models, vehicles, rigid bodies): `core.integrate` leaves it alone, so it is never
+/// moved twice in a step.
+public struct Steered: DefaultComponent, DocumentedComponent, Hashable {
+    public init() {}
+    public static let summary = "Position is advanced by a domain system (pedestrians, vehicles, physics), not by core.integrate."
+}

@@ -2,7 +2,8 @@
 ///
 /// ```json
 /// "outputs": {"kpis": "kpis.csv", "finalState": true, "summary": "run.json", "stateHashes": false,
-///             "snapshots": {"every": 10, "png": true, "glb": true}, "recording": true, "recordingInterval": 0.25}
+///             "snapshots": {"every": 10, "png": true, "glb": true}, "recording": true, "recordingInterval": 0.25,
+///             "tables": true}
 /// ```
 /// Each entry is a file name, `true` for the default name, or `false` for none.
 public struct OutputSpec: Codable, Sendable, Hashable {
@@ -21,13 +22,16 @@ public struct OutputSpec: Codable, Sendable, Hashable {
     public var recording: String?
     /// Seconds between recording samples, rounded to whole steps (default 0.25).
     public var recordingInterval: Double
+    /// Tables that plugins publish (travel times, flows…), one `<name>.csv` each (default on).
+    public var tables: Bool
 
     public init() {
         kpis = "kpis.csv"; finalState = "final-state.json"; summary = "summary.json"; stateHashes = nil
         snapshots = nil; recording = nil; recordingInterval = 0.25
+        tables = true
     }
 
-    enum CodingKeys: String, CodingKey { case kpis, finalState, summary, stateHashes, snapshots, recording, recordingInterval }
+    enum CodingKeys: String, CodingKey { case kpis, finalState, summary, stateHashes, snapshots, recording, recordingInterval, tables }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -49,6 +53,7 @@ public struct OutputSpec: Codable, Sendable, Hashable {
         snapshots = try c.decodeIfPresent(SnapshotOutputSpec.self, forKey: .snapshots)
         recording = try file(.recording, d.recording, "recording.glb")
         recordingInterval = try c.decodeIfPresent(Double.self, forKey: .recordingInterval) ?? d.recordingInterval
+        tables = try c.decodeIfPresent(Bool.self, forKey: .tables) ?? d.tables
         guard recordingInterval.isFinite, recordingInterval > 0, recordingInterval <= 3600 else {
             throw DecodingError.dataCorruptedError(
                 forKey: .recordingInterval, in: c, debugDescription: "expected seconds in (0, 3600], got \(recordingInterval)")

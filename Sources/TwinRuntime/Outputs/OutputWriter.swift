@@ -30,6 +30,9 @@ public enum OutputWriter {
             report.outputs.append(path)
         }
         if let f = spec.kpis, !sim.measurements.series.isEmpty { try put(f, sim.measurements.csv()) }
+        if spec.tables, let reports = sim.world.resource(PluginReports.self) {
+            for t in reports.tables { try put("\(t.name).csv", csv(t)) }
+        }
         if let f = spec.finalState { try put(f, JSONWriter.string(finalState(sim), style: .pretty) + "\n") }
         if let f = spec.stateHashes, sim.recordsStateHashes {
             var csv = "step,stateHash\n"
@@ -48,6 +51,15 @@ public enum OutputWriter {
             }
         }
         return report
+    }
+
+    /// A published table as CSV: a header of its columns, one line per row.
+    static func csv(_ t: PluginReports.Table) -> String {
+        var out = t.columns.joined(separator: ",") + "\n"
+        for row in t.rows {
+            out += row.map { $0.isNaN ? "" : JSONWriter.formatNumber($0) }.joined(separator: ",") + "\n"
+        }
+        return out
     }
 
     /// Every live entity with its components by name (slot order).

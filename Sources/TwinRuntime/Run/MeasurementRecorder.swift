@@ -27,6 +27,7 @@ final class MeasurementRecorder {
     }
 
     static func measure(_ s: Series, _ world: WorldReader) -> Double {
+        if s.spec.kind == .published { return world.resource(PluginReports.self)?.value(s.spec.name) ?? .nan }
         let ents = world.entities(with: s.with, without: s.without)
         if s.spec.kind == .count { return Double(ents.count) }
         guard let component = s.component else { return .nan }
@@ -37,7 +38,7 @@ final class MeasurementRecorder {
             sum += v; lo = min(lo, v); hi = max(hi, v); n += 1
         }
         switch s.spec.kind {
-        case .count: return Double(n)
+        case .count, .published: return Double(n)
         case .sum: return sum
         case .mean: return n > 0 ? sum / Double(n) : .nan
         case .min: return n > 0 ? lo : .nan

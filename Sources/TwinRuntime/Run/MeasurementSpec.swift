@@ -10,6 +10,8 @@
 public struct MeasurementSpec: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
         case count, sum, mean, min, max
+        /// A KPI a plugin publishes (`PluginReports`); not written in scenes.
+        case published
     }
 
     public var name: String
@@ -18,4 +20,8 @@ public struct MeasurementSpec: Codable, Sendable, Hashable {
     public var with: [String]?
     public var without: [String]?
     public var every: Double?
+
+    public init(name: String, kind: Kind, of: String? = nil, with: [String]? = nil, without: [String]? = nil, every: Double? = nil) {
+        self.name = name; self.kind = kind; self.of = of; self.with = with; self.without = without; self.every = every
+    }
 }

@@ -349,10 +349,19 @@ struct SceneBuild {
     // MARK: Measurements
 
     mutating func buildMeasurements(_ v: JSONValue?, world: World, dt: Double) -> MeasurementRecorder {
-        guard let v else { return MeasurementRecorder(series: []) }
-        guard let specs = decode([MeasurementSpec].self, v, [.key("measurements")]) else { return MeasurementRecorder(series: []) }
         var series: [MeasurementRecorder.Series] = []
-        var names = Set<String>()
+        // KPIs that plugins declared while their sections loaded come first.
+        if let published = world.resource(PluginReports.self) {
+            for k in published.kpis {
+                let spec = MeasurementSpec(name: k.name, kind: .published, every: k.every)
+                series.append(MeasurementRecorder.Series(
+                    spec: spec, everySteps: max(1, WorldSettings(dt: dt).steps(for: k.every)), with: [], without: [],
+                    component: nil, memberPath: []))
+            }
+        }
+        guard let v else { return MeasurementRecorder(series: series) }
+        guard let specs = decode([MeasurementSpec].self, v, [.key("measurements")]) else { return MeasurementRecorder(series: series) }
+        var names = Set(series.map(\.spec.name))
         for (i, s) in specs.enumerated() {
             let path: [JSONPathComponent] = [.key("measurements"), .index(i)]
             let item = v.elements?[i] ?? v
@@ -386,6 +395,10 @@ struct SceneBuild {
                 component = first
                 member = Array(parts.dropFirst())
                 if !with.contains(t.id) { with.append(t.id) }
+            } else if s.kind == .published {
+                report(item["kind"]?.location ?? item.location, path + [.key("kind")],
+                       "\"published\" KPIs come from plugins (declared by their scene sections), not from measurements")
+                continue
             } else if s.kind != .count {
                 report(item.location, path, "a \(s.kind.rawValue) measurement needs \"of\": \"Component[.member]\"")
                 continue

