@@ -47,7 +47,12 @@ let package = Package(
             name: "TwinRender", dependencies: ["TwinMath", "TwinCore", "TwinAssets", "CPNG", "CRaster"],
             swiftSettings: swiftSettings),
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinMachines", dependencies: ["TwinCore"],
+            // The event core is optimised in debug builds too: the validation tests simulate
+            // millions of events (statistical acceptance needs long runs).
+            swiftSettings: engineSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinMachines", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
         .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .executableTarget(
@@ -67,6 +72,7 @@ let package = Package(
         .testTarget(
             name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets", "TwinRuntime", "TwinTesting"], exclude: ["Goldens"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,6 +1,7 @@
 import TwinAssets
 import TwinCore
 import TwinCorePlugin
+import TwinMachines
 import TwinRender
 
 extension SystemCatalog {
@@ -11,6 +12,7 @@ extension SystemCatalog {
         catalog.add(CorePlugin.self)
         catalog.add(AssetsPlugin.self)
         catalog.add(RenderPlugin.self)
+        catalog.add(MachinesPlugin.self)
         return catalog
     }
 }

@@ -1,0 +1,1001 @@
+import TwinCore
+
+/// The exact discrete-event core of a process line.
+///
+/// Events (arrivals, job ends, failures, repairs, calendar changes, conveyor
+/// arrivals) sit in one binary heap ordered by time, ties broken by scheduling order.
+/// `advance(to:)` processes every event before the step's end at its own time, so an
+/// item handed on mid-step starts its next service at that instant and the results do
+/// not depend on `dt`. Hand-overs between elements are immediate calls: an element with
+/// an item for downstream offers it; a refused element registers as waiting and is
+/// retried, in registration order, when the downstream element gets room.
+///
+/// A value type driven through one `inout` access per step (no class-property access
+/// in the event loop).
+struct LineEngine {
+    // MARK: State
+
+    struct Server {
+        var state: MachineState = .starved
+        var items: [Int32] = []
+        var end = 0.0
+        var remaining = 0.0
+        var gen: UInt32 = 0
+        var suspended = false
+        var lastType: Int32 = -1
+    }
+
+    struct FailureState {
+        var gen: UInt32 = 0
+        var isDown = false
+        var upRemaining = 0.0
+    }
+
+    struct BeltSlot {
+        var item: Int32
+        /// Virtual entry time: while moving, the item is at speed × (t − entry).
+        var entry: Double
+    }
+
+    struct Element {
+        var model: LineModel.Element
+        var kind: LineModel.ElementKind
+        var next: Int = -1
+        var waiters: [Int32] = []
+        var waitingAt: Int = -1
+        var pushing = false
+        var rank: [Int] = []            // merger: input rank per element index (sparse → dictionary-free: list of (element) in order)
+        var inputs: [Int] = []
+        var rng: RandomStream
+        var rngArrival: RandomStream
+        var rngRoute: RandomStream
+        var rngUp: RandomStream
+        var rngRepair: RandomStream
+        // Contents statistics.
+        var contents = 0
+        var contentsArea = 0.0
+        var lastT = 0.0
+        var maxContents = 0
+        var left = 0
+        var timeSum = 0.0
+        // State statistics (per-server counts and server-seconds).
+        var stateCount = [Int](repeating: 0, count: 6)
+        var stateTime = [Double](repeating: 0, count: 6)
+        var stateLast = 0.0
+        // Source / buffer queue (FIFO from qHead).
+        var queue: [Int32] = []
+        var qHead = 0
+        var created = 0
+        var scheduleIndex = 0
+        var scheduleBase = 0.0
+        // Station / assembler.
+        var servers: [Server] = []
+        var blockedOrder: [Int] = []
+        var downCount = 0
+        var forcedDown = false
+        var calOpen = true
+        var ctlClosed = false
+        var calGen: UInt32 = 0
+        var operating = false
+        var opStart = 0.0
+        var failures: [FailureState] = []
+        var have: [Int] = []
+        var staged: [Int32] = []
+        // Conveyor.
+        var belt: [BeltSlot] = []
+        var lastExit = -Double.infinity
+        var headArrived = false
+        var stoppedSince = Double.nan
+        var headGen: UInt32 = 0
+        var clearGen: UInt32 = 0
+        var clearPending = Double.nan
+        // Splitter / merger.
+        var rr = 0
+        var pendingItem: Int32 = -1
+        var pendingSlot = 0
+        // Sink.
+        var leadCount = 0
+        var leadSum = 0.0
+        var hist: [Int32] = []
+        /// Sums of `hist` over blocks of `histBlock` bins (percentiles in two short scans).
+        var blocks: [Int32] = []
+    }
+
+    var elements: [Element]
+    var queue = EventQueue()
+    var now = 0.0
+    var statsStart = 0.0
+    let warmup: Double
+    // Item pool.
+    var itemCreated: [Double] = []
+    var itemType: [Int32] = []
+    var itemEntered: [Double] = []
+    var freeItems: [Int32] = []
+    // Line figures.
+    var wip = 0
+    var wipArea = 0.0
+    var wipLast = 0.0
+    var createdCount = 0
+    var finished = 0
+    var leadSum = 0.0
+    var events = 0
+    var lastMove = 0.0
+    var deadlocked = false
+    var deadlockTime = -1.0
+    var deadlockAfter: Double
+    /// Conveyor entries (+) and exits (−) since the caller last cleared it: (item, conveyor, entered).
+    var trackConveyors = false
+    var conveyorLog: [(item: Int32, conveyor: Int32, entered: Bool)] = []
+    /// When set, every processed event is appended: (time, element, kind, slot).
+    var logEvents = false
+    var eventLog: [(time: Double, element: Int32, kind: UInt8, slot: Int32)] = []
+
+    /// Event-log kinds beyond `EventKind`: an item entered / left a conveyor (slot = item).
+    static let logConveyorEntry: UInt8 = 200
+    static let logConveyorExit: UInt8 = 201
+    static let histBase = 1e-3
+    static let histGrowth = 1.005
+    static let histBins = 5000
+    static let histBlock = 100
+    static let logGrowth = _log(histGrowth)
+
+    // MARK: Building
+
+    init(model: LineModel, random: RandomStream, deadlockAfter: Double) {
+        warmup = model.warmup
+        self.deadlockAfter = deadlockAfter
+        elements = model.elements.map { m in
+            let r = random.derived("element/" + m.name)
+            return Element(
+                model: m, kind: m.kind, rng: r.derived("process"), rngArrival: r.derived("arrivals"),
+                rngRoute: r.derived("routing"), rngUp: r.derived("up"), rngRepair: r.derived("repair"))
+        }
+        for i in elements.indices {
+            elements[i].next = elements[i].model.to.first ?? -1
+            for d in elements[i].model.to { elements[d].inputs.append(i) }
+        }
+        for i in elements.indices {
+            let m = elements[i].model
+            switch m.kind {
+            case .station, .assembler:
+                elements[i].servers = Array(repeating: Server(), count: m.kind == .assembler ? 1 : m.servers)
+                elements[i].have = Array(repeating: 0, count: m.requires.count)
+                elements[i].failures = m.failures.map { _ in FailureState() }
+            case .sink:
+                elements[i].hist = Array(repeating: 0, count: Self.histBins)
+                elements[i].blocks = Array(repeating: 0, count: Self.histBins / Self.histBlock)
+            default: break
+            }
+        }
+    }
+
+    /// Schedules the initial events (t = 0).
+    mutating func start() {
+        for i in elements.indices {
+            let m = elements[i].model
+            switch m.kind {
+            case .source:
+                if m.infinite {
+                    queue.push(m.start, .arrival, element: i)
+                } else if !m.schedule.isEmpty {
+                    queue.push(m.start + m.schedule[0], .arrival, element: i)
+                } else if let d = m.interarrival {
+                    queue.push(m.start + d.sample(&elements[i].rngArrival), .arrival, element: i)
+                }
+            case .station, .assembler:
+                for f in m.failures.indices {
+                    elements[i].failures[f].upRemaining = m.failures[f].upTime.sample(&elements[i].rngUp)
+                    if !m.failures[f].operating {
+                        queue.push(elements[i].failures[f].upRemaining, .failure, element: i, slot: f, gen: 0)
+                    }
+                }
+                if let c = m.calendar {
+                    elements[i].calOpen = c.isOpen(at: 0)
+                    let t = c.nextChange(after: 0)
+                    if t.isFinite { queue.push(t, .calendar, element: i) }
+                }
+                refreshStation(i)
+            case .conveyor:
+                if let c = m.calendar {
+                    elements[i].calOpen = c.isOpen(at: 0)
+                    let t = c.nextChange(after: 0)
+                    if t.isFinite { queue.push(t, .calendar, element: i) }
+                }
+            default: break
+            }
+        }
+        if warmup > 0 { queue.push(warmup, .warmup, element: 0) }
+    }
+
+    // MARK: The event loop
+
+    /// Processes every event before `end` (s) in time order.
+    mutating func advance(to end: Double) {
+        while let top = queue.first, top.time < end {
+            guard let ev = queue.pop() else { break }
+            now = ev.time
+            events += 1
+            if logEvents { eventLog.append((ev.time, ev.element, ev.kind.rawValue, ev.slot)) }
+            dispatch(ev)
+        }
+        if end > now { now = end }
+        if deadlockAfter > 0, !deadlocked, wip > 0, now - lastMove >= deadlockAfter {
+            deadlocked = true
+            deadlockTime = lastMove + deadlockAfter
+        }
+    }
+
+    mutating func dispatch(_ ev: Event) {
+        let i = Int(ev.element)
+        switch ev.kind {
+        case .arrival: sourceArrival(i)
+        case .jobEnd: jobEnd(i, Int(ev.slot), ev.gen)
+        case .failure:
+            let f = Int(ev.slot)
+            guard elements[i].failures[f].gen == ev.gen, !elements[i].failures[f].isDown else { return }
+            elements[i].failures[f].isDown = true
+            elements[i].failures[f].upRemaining = 0
+            goDown(i)
+            let r = elements[i].model.failures[f].repairTime.sample(&elements[i].rngRepair)
+            queue.push(now + r, .repair, element: i, slot: f, gen: elements[i].failures[f].gen)
+        case .repair:
+            let f = Int(ev.slot)
+            guard elements[i].failures[f].gen == ev.gen, elements[i].failures[f].isDown else { return }
+            elements[i].failures[f].isDown = false
+            elements[i].failures[f].gen &+= 1
+            let up = elements[i].model.failures[f].upTime.sample(&elements[i].rngUp)
+            elements[i].failures[f].upRemaining = up
+            if !elements[i].model.failures[f].operating {
+                queue.push(now + up, .failure, element: i, slot: f, gen: elements[i].failures[f].gen)
+            }
+            goUp(i)
+        case .calendar:
+            guard let c = elements[i].model.calendar else { return }
+            elements[i].calOpen = c.isOpen(at: now)
+            let t = c.nextChange(after: now)
+            if t.isFinite { queue.push(t, .calendar, element: i) }
+            if elements[i].kind == .conveyor {
+                if elements[i].calOpen { conveyorTryExit(i) }
+            } else {
+                refreshStation(i)
+                if elements[i].calOpen { startWaiting(i); notifyRoom(i) }
+            }
+        case .conveyorHead:
+            guard elements[i].headGen == ev.gen, !elements[i].belt.isEmpty else { return }
+            elements[i].headArrived = true
+            conveyorTryExit(i)
+        case .conveyorClear:
+            guard elements[i].clearGen == ev.gen else { return }
+            elements[i].clearPending = .nan
+            notifyRoom(i)
+        case .warmup:
+            resetStatistics()
+        }
+    }
+
+    // MARK: Items
+
+    mutating func allocItem(type: Int32) -> Int32 {
+        touchLine()
+        wip += 1
+        createdCount += 1
+        lastMove = now
+        if let id = freeItems.popLast() {
+            itemCreated[Int(id)] = now; itemType[Int(id)] = type; itemEntered[Int(id)] = now
+            return id
+        }
+        itemCreated.append(now); itemType.append(type); itemEntered.append(now)
+        return Int32(itemCreated.count - 1)
+    }
+
+    mutating func freeItem(_ id: Int32) {
+        touchLine()
+        wip -= 1
+        freeItems.append(id)
+    }
+
+    @inline(__always) mutating func touchLine() {
+        wipArea += Double(wip) * (now - wipLast)
+        wipLast = now
+    }
+
+    @inline(__always) mutating func touch(_ e: Int) {
+        elements[e].contentsArea += Double(elements[e].contents) * (now - elements[e].lastT)
+        elements[e].lastT = now
+    }
+
+    @inline(__always) mutating func addContents(_ e: Int, _ delta: Int) {
+        touch(e)
+        elements[e].contents += delta
+        if elements[e].contents > elements[e].maxContents { elements[e].maxContents = elements[e].contents }
+    }
+
+    /// An item leaves element `e` after `inside` seconds.
+    @inline(__always) mutating func leave(_ e: Int, inside: Double) {
+        addContents(e, -1)
+        elements[e].left += 1
+        elements[e].timeSum += inside
+    }
+
+    // MARK: Hand-over protocol
+
+    /// Offers `item` to element `d`; true when `d` took it. Refused callers register
+    /// with `wait(_:at:)` themselves.
+    mutating func offer(_ item: Int32, to d: Int, from u: Int) -> Bool {
+        let ok: Bool
+        switch elements[d].kind {
+        case .sink: sinkAccept(d, item); ok = true
+        case .buffer: ok = bufferAccept(d, item)
+        case .station: ok = stationAccept(d, item)
+        case .assembler: ok = assemblerAccept(d, item, from: u)
+        case .conveyor: ok = conveyorAccept(d, item)
+        case .splitter:
+            let slot = splitterChoice(d, item)
+            let t = elements[d].model.to[slot]
+            if offer(item, to: t, from: d) {
+                elements[d].pendingItem = -1
+                elements[d].rr &+= 1
+                ok = true
+            } else {
+                wait(d, at: t)
+                ok = false
+            }
+        case .merger:
+            let t = elements[d].next
+            if offer(item, to: t, from: d) {
+                ok = true
+            } else {
+                wait(d, at: t)
+                ok = false
+            }
+        case .source: ok = false
+        }
+        if ok { lastMove = now }
+        return ok
+    }
+
+    mutating func wait(_ u: Int, at d: Int) {
+        let old = elements[u].waitingAt
+        if old == d { return }
+        if old >= 0, let k = elements[old].waiters.firstIndex(of: Int32(u)) { elements[old].waiters.remove(at: k) }
+        elements[d].waiters.append(Int32(u))
+        elements[u].waitingAt = d
+    }
+
+    /// `d` has room: its waiting upstream elements retry, in registration order (mergers
+    /// by their rule).
+    mutating func notifyRoom(_ d: Int) {
+        guard !elements[d].waiters.isEmpty else { return }
+        if elements[d].kind == .merger, elements[d].waiters.count > 1 { orderMergerWaiters(d) }
+        var n = elements[d].waiters.count
+        while n > 0, !elements[d].waiters.isEmpty {
+            n -= 1
+            let u = Int(elements[d].waiters.removeFirst())
+            elements[u].waitingAt = -1
+            if elements[d].kind == .merger { elements[d].rr = elements[d].inputs.firstIndex(of: u) ?? 0 }
+            retry(u)
+        }
+    }
+
+    mutating func orderMergerWaiters(_ d: Int) {
+        let inputs = elements[d].inputs
+        let rank: (Int32) -> Int = { u in inputs.firstIndex(of: Int(u)) ?? Int.max }
+        switch elements[d].model.rule {
+        case .priority:
+            elements[d].waiters.sort { rank($0) < rank($1) }
+        case .roundRobin:
+            let last = elements[d].rr, n = max(1, inputs.count)
+            elements[d].waiters.sort { (rank($0) - last - 1 + n * 2) % n < (rank($1) - last - 1 + n * 2) % n }
+        default: break
+        }
+    }
+
+    mutating func retry(_ u: Int) {
+        switch elements[u].kind {
+        case .source: pushSource(u)
+        case .buffer: pushBuffer(u)
+        case .station, .assembler: pushStation(u)
+        case .conveyor: conveyorTryExit(u)
+        case .splitter, .merger: notifyRoom(u)
+        case .sink: break
+        }
+    }
+
+    // MARK: Sources
+
+    mutating func sourceArrival(_ s: Int) {
+        let m = elements[s].model
+        if let limit = m.limit, elements[s].created >= limit { return }
+        if m.infinite {
+            pushSource(s)
+            return
+        }
+        makeSourceItem(s)
+        // Next arrival.
+        if !m.schedule.isEmpty {
+            elements[s].scheduleIndex += 1
+            if elements[s].scheduleIndex >= m.schedule.count, let r = m.scheduleRepeat {
+                elements[s].scheduleIndex = 0
+                elements[s].scheduleBase += r
+            }
+            if elements[s].scheduleIndex < m.schedule.count {
+                queue.push(m.start + elements[s].scheduleBase + m.schedule[elements[s].scheduleIndex], .arrival, element: s)
+            }
+        } else if let d = m.interarrival {
+            queue.push(now + d.sample(&elements[s].rngArrival), .arrival, element: s)
+        }
+        pushSource(s)
+    }
+
+    mutating func makeSourceItem(_ s: Int) {
+        let m = elements[s].model
+        var t = m.itemTypes[0]
+        if m.itemTypes.count > 1 {
+            let u = elements[s].rngRoute.unitDouble()
+            var k = 0
+            while k < m.typeCumulative.count - 1, m.typeCumulative[k] <= u { k += 1 }
+            t = m.itemTypes[k]
+        }
+        let id = allocItem(type: t)
+        elements[s].created += 1
+        elements[s].queue.append(id)
+        addContents(s, 1)
+    }
+
+    mutating func pushSource(_ s: Int) {
+        guard !elements[s].pushing, elements[s].waitingAt < 0 else { return }
+        elements[s].pushing = true
+        defer { elements[s].pushing = false }
+        let d = elements[s].next
+        while true {
+            if elements[s].qHead >= elements[s].queue.count {
+                guard elements[s].model.infinite else { break }
+                if let limit = elements[s].model.limit, elements[s].created >= limit { break }
+                makeSourceItem(s)
+            }
+            let it = elements[s].queue[elements[s].qHead]
+            let inside = now - itemEntered[Int(it)]
+            if offer(it, to: d, from: s) {
+                popFront(s)
+                leave(s, inside: inside)
+            } else {
+                wait(s, at: d)
+                break
+            }
+        }
+    }
+
+    @inline(__always) mutating func popFront(_ e: Int) {
+        elements[e].qHead += 1
+        if elements[e].qHead == elements[e].queue.count {
+            elements[e].queue.removeAll(keepingCapacity: true)
+            elements[e].qHead = 0
+        } else if elements[e].qHead >= 1024, elements[e].qHead * 2 >= elements[e].queue.count {
+            elements[e].queue.removeFirst(elements[e].qHead)
+            elements[e].qHead = 0
+        }
+    }
+
+    // MARK: Buffers
+
+    mutating func bufferAccept(_ b: Int, _ item: Int32) -> Bool {
+        guard elements[b].contents < elements[b].model.capacity else { return false }
+        elements[b].queue.append(item)
+        addContents(b, 1)
+        itemEntered[Int(item)] = now
+        if elements[b].waitingAt < 0 { pushBuffer(b) }
+        return true
+    }
+
+    /// Index (into `queue`) of the item that leaves next.
+    func bufferFront(_ b: Int) -> Int {
+        let e = elements[b]
+        switch e.model.discipline {
+        case .fifo: return e.qHead
+        case .lifo: return e.queue.count - 1
+        case .priority:
+            var best = e.qHead, bp = -Double.infinity
+            for k in e.qHead..<e.queue.count {
+                let t = Int(itemType[Int(e.queue[k])])
+                let p = t < e.model.priorities.count ? e.model.priorities[t] : 0
+                if p > bp { bp = p; best = k }
+            }
+            return best
+        }
+    }
+
+    mutating func pushBuffer(_ b: Int) {
+        guard !elements[b].pushing, elements[b].waitingAt < 0 else { return }
+        elements[b].pushing = true
+        let d = elements[b].next
+        var freed = false
+        while elements[b].qHead < elements[b].queue.count {
+            let k = bufferFront(b)
+            let it = elements[b].queue[k]
+            let inside = now - itemEntered[Int(it)]
+            if offer(it, to: d, from: b) {
+                // Only appends can happen during the offer, so index k still holds `it`.
+                if k == elements[b].qHead { popFront(b) } else { elements[b].queue.remove(at: k) }
+                leave(b, inside: inside)
+                freed = true
+            } else {
+                wait(b, at: d)
+                break
+            }
+        }
+        elements[b].pushing = false
+        if freed { notifyRoom(b) }
+    }
+
+    // MARK: Stations
+
+    @inline(__always) func canStart(_ s: Int) -> Bool {
+        elements[s].downCount == 0 && elements[s].calOpen && !elements[s].ctlClosed
+    }
+
+    mutating func stationAccept(_ s: Int, _ item: Int32) -> Bool {
+        guard canStart(s) else { return false }
+        if let acc = elements[s].model.accepts, !acc.contains(itemType[Int(item)]) { return false }
+        let batch = elements[s].model.batch
+        var k = -1
+        for j in elements[s].servers.indices where elements[s].servers[j].state == .starved {
+            let n = elements[s].servers[j].items.count
+            if n > 0 && n < batch { k = j; break }
+            if n == 0 && k < 0 { k = j }
+        }
+        guard k >= 0 else { return false }
+        elements[s].servers[k].items.append(item)
+        addContents(s, 1)
+        itemEntered[Int(item)] = now
+        if elements[s].servers[k].items.count == batch { startJob(s, k) }
+        refreshStation(s)
+        return true
+    }
+
+    mutating func startJob(_ s: Int, _ k: Int) {
+        let t = itemType[Int(elements[s].servers[k].items[0])]
+        let m = elements[s].model
+        if let setup = m.setup, m.setupEveryJob || elements[s].servers[k].lastType != t {
+            elements[s].servers[k].state = .setup
+            elements[s].servers[k].end = now + setup.sample(&elements[s].rng)
+        } else {
+            elements[s].servers[k].state = .busy
+            elements[s].servers[k].end = now + (m.process?.sample(&elements[s].rng) ?? 0)
+        }
+        elements[s].servers[k].lastType = t
+        elements[s].servers[k].gen &+= 1
+        queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
+    }
+
+    mutating func jobEnd(_ s: Int, _ k: Int, _ gen: UInt32) {
+        guard elements[s].servers[k].gen == gen, !elements[s].servers[k].suspended else { return }
+        if elements[s].servers[k].state == .setup {
+            elements[s].servers[k].state = .busy
+            elements[s].servers[k].end = now + (elements[s].model.process?.sample(&elements[s].rng) ?? 0)
+            elements[s].servers[k].gen &+= 1
+            queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
+            refreshStation(s)
+            return
+        }
+        guard elements[s].servers[k].state == .busy else { return }
+        elements[s].servers[k].state = .blocked
+        elements[s].blockedOrder.append(k)
+        refreshStation(s)
+        pushStation(s)
+    }
+
+    /// Hands finished items on, oldest first; freed servers take new work.
+    mutating func pushStation(_ s: Int) {
+        guard !elements[s].pushing, elements[s].waitingAt < 0 else { return }
+        elements[s].pushing = true
+        let d = elements[s].next
+        var freed = false
+        outer: while let k = elements[s].blockedOrder.first {
+            while let it = elements[s].servers[k].items.first {
+                let inside = now - itemEntered[Int(it)]
+                if offer(it, to: d, from: s) {
+                    elements[s].servers[k].items.removeFirst()
+                    leave(s, inside: inside)
+                } else {
+                    wait(s, at: d)
+                    break outer
+                }
+            }
+            elements[s].blockedOrder.removeFirst()
+            elements[s].servers[k].state = .starved
+            freed = true
+        }
+        elements[s].pushing = false
+        if freed {
+            refreshStation(s)
+            startWaiting(s)
+            notifyRoom(s)
+        }
+    }
+
+    /// An assembler whose inputs are complete and whose server is free starts.
+    mutating func startWaiting(_ s: Int) {
+        guard elements[s].kind == .assembler else { return }
+        tryAssemble(s)
+    }
+
+    mutating func assemblerAccept(_ a: Int, _ item: Int32, from u: Int) -> Bool {
+        guard let r = elements[a].model.requires.firstIndex(where: { $0.element == u }) else { return false }
+        guard elements[a].have[r] < elements[a].model.requires[r].count else { return false }
+        elements[a].have[r] += 1
+        elements[a].staged.append(item)
+        addContents(a, 1)
+        itemEntered[Int(item)] = now
+        tryAssemble(a)
+        return true
+    }
+
+    mutating func tryAssemble(_ a: Int) {
+        guard canStart(a), elements[a].servers[0].state == .starved, elements[a].servers[0].items.isEmpty else { return }
+        for (r, need) in elements[a].model.requires.enumerated() where elements[a].have[r] < need.count { return }
+        var created = Double.infinity
+        for it in elements[a].staged { created = min(created, itemCreated[Int(it)]) }
+        let parts = elements[a].staged
+        elements[a].staged.removeAll(keepingCapacity: true)
+        for r in elements[a].have.indices { elements[a].have[r] = 0 }
+        for it in parts { freeItem(it); leave(a, inside: now - itemEntered[Int(it)]) }
+        elements[a].left -= parts.count  // parts consumed are not outputs
+        let id = allocItem(type: elements[a].model.outputType)
+        createdCount -= 1  // an assembly is not a new arrival
+        itemCreated[Int(id)] = created
+        elements[a].servers[0].items.append(id)
+        addContents(a, 1)
+        startJob(a, 0)
+        refreshStation(a)
+        notifyRoom(a)
+    }
+
+    mutating func goDown(_ s: Int) {
+        elements[s].downCount += 1
+        if elements[s].downCount == 1 {
+            for k in elements[s].servers.indices {
+                let st = elements[s].servers[k].state
+                if st == .busy || st == .setup {
+                    elements[s].servers[k].remaining = elements[s].servers[k].end - now
+                    elements[s].servers[k].suspended = true
+                    elements[s].servers[k].gen &+= 1
+                }
+            }
+        }
+        refreshStation(s)
+    }
+
+    mutating func goUp(_ s: Int) {
+        elements[s].downCount -= 1
+        if elements[s].downCount == 0 {
+            for k in elements[s].servers.indices where elements[s].servers[k].suspended {
+                elements[s].servers[k].suspended = false
+                elements[s].servers[k].end = now + elements[s].servers[k].remaining
+                elements[s].servers[k].gen &+= 1
+                queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
+            }
+        }
+        refreshStation(s)
+        if elements[s].downCount == 0 {
+            startWaiting(s)
+            notifyRoom(s)
+        }
+    }
+
+    /// Integrates the state counts up to now, recounts them, and starts or pauses
+    /// operating-time failure clocks.
+    mutating func refreshStation(_ s: Int) {
+        let dtState = now - elements[s].stateLast
+        if dtState > 0 {
+            for k in 0..<6 where elements[s].stateCount[k] > 0 {
+                elements[s].stateTime[k] += Double(elements[s].stateCount[k]) * dtState
+            }
+        }
+        elements[s].stateLast = now
+        var counts = (0, 0, 0, 0, 0, 0)
+        let down = elements[s].downCount > 0
+        let open = elements[s].calOpen && !elements[s].ctlClosed
+        var busy = 0
+        for srv in elements[s].servers {
+            if down { counts.5 += 1; continue }
+            switch srv.state {
+            case .busy: counts.1 += 1; busy += 1
+            case .blocked: counts.2 += 1
+            case .setup: counts.4 += 1
+            default: if open { counts.3 += 1 } else { counts.0 += 1 }
+            }
+        }
+        elements[s].stateCount[0] = counts.0; elements[s].stateCount[1] = counts.1; elements[s].stateCount[2] = counts.2
+        elements[s].stateCount[3] = counts.3; elements[s].stateCount[4] = counts.4; elements[s].stateCount[5] = counts.5
+        let op = !down && busy > 0
+        if op != elements[s].operating, !elements[s].failures.isEmpty {
+            for f in elements[s].failures.indices where elements[s].model.failures[f].operating && !elements[s].failures[f].isDown {
+                elements[s].failures[f].gen &+= 1
+                if op {
+                    queue.push(now + elements[s].failures[f].upRemaining, .failure, element: s, slot: f, gen: elements[s].failures[f].gen)
+                } else {
+                    elements[s].failures[f].upRemaining = max(0, elements[s].failures[f].upRemaining - (now - elements[s].opStart))
+                }
+            }
+        }
+        if op && !elements[s].operating { elements[s].opStart = now }
+        elements[s].operating = op
+    }
+
+    /// External control (live data): forced down and closed.
+    mutating func setControl(_ s: Int, forcedDown: Bool, closed: Bool) {
+        guard elements[s].kind == .station || elements[s].kind == .assembler else { return }
+        if forcedDown != elements[s].forcedDown {
+            elements[s].forcedDown = forcedDown
+            if forcedDown { goDown(s) } else { goUp(s) }
+        }
+        if closed != elements[s].ctlClosed {
+            elements[s].ctlClosed = closed
+            refreshStation(s)
+            if !closed { startWaiting(s); notifyRoom(s) }
+        }
+    }
+
+    // MARK: Sinks
+
+    mutating func sinkAccept(_ k: Int, _ item: Int32) {
+        let lead = now - itemCreated[Int(item)]
+        elements[k].leadCount += 1
+        elements[k].leadSum += lead
+        elements[k].left += 1
+        let bin = lead <= Self.histBase ? 0 : min(Self.histBins - 1, Int(_log(lead / Self.histBase) / Self.logGrowth) + 1)
+        elements[k].hist[bin] &+= 1
+        elements[k].blocks[bin / Self.histBlock] &+= 1
+        finished += 1
+        leadSum += lead
+        freeItem(item)
+    }
+
+    func percentile(_ k: Int, _ q: Double) -> Double {
+        let n = elements[k].leadCount
+        guard n > 0 else { return 0 }
+        let target = Int((q * Double(n)).rounded(.up))
+        var acc = 0, first = 0
+        for (j, c) in elements[k].blocks.enumerated() {
+            if acc + Int(c) >= max(1, target) { first = j * Self.histBlock; break }
+            acc += Int(c)
+        }
+        for b in first..<Self.histBins {
+            acc += Int(elements[k].hist[b])
+            if acc >= max(1, target) {
+                if b == 0 { return Self.histBase }
+                // Geometric middle of the bin [base·g^(b−1), base·g^b).
+                return Self.histBase * _exp(Self.logGrowth * (Double(b) - 0.5))
+            }
+        }
+        return 0
+    }
+
+    // MARK: Splitters
+
+    mutating func splitterChoice(_ d: Int, _ item: Int32) -> Int {
+        if elements[d].pendingItem == item { return elements[d].pendingSlot }
+        let m = elements[d].model
+        let n = m.to.count
+        var slot = 0
+        switch m.rule {
+        case .probability:
+            let u = elements[d].rngRoute.unitDouble()
+            while slot < n - 1, m.weightsCumulative[slot] <= u { slot += 1 }
+        case .byType:
+            let t = Int(itemType[Int(item)])
+            slot = t < m.routes.count && m.routes[t] >= 0 ? m.routes[t] : 0
+        case .shortestQueue:
+            var best = Int.max
+            for (j, t) in m.to.enumerated() where elements[t].contents < best { best = elements[t].contents; slot = j }
+        default:
+            slot = elements[d].rr % n
+        }
+        elements[d].pendingItem = item
+        elements[d].pendingSlot = slot
+        return slot
+    }
+
+    // MARK: Conveyors
+
+    /// Time (s) at which the entry is clear for the next item (≤ now: clear now; ∞:
+    /// only after an exit).
+    func conveyorClearTime(_ c: Int) -> Double {
+        let e = elements[c]
+        guard let lastSlot = e.belt.last else { return -.infinity }
+        let m = e.model
+        let v = m.speed, d = m.spacing, l = m.length
+        if !m.accumulating {
+            if !e.stoppedSince.isNaN { return .infinity }
+            return lastSlot.entry + d / v
+        }
+        let j = e.belt.count - 1
+        var t = -Double.infinity
+        for (i, s) in e.belt.enumerated() { t = max(t, s.entry + Double(j - i + 1) * d / v) }
+        let headAt = e.headArrived ? -Double.infinity : e.belt[0].entry + l / v
+        if l - Double(j) * d < d - 1e-9, t > headAt { return .infinity }
+        return t
+    }
+
+    mutating func conveyorAccept(_ c: Int, _ item: Int32) -> Bool {
+        let clear = conveyorClearTime(c)
+        guard clear <= now + 1e-9 * max(1, abs(now)) else {
+            if clear.isFinite, !(elements[c].clearPending == clear) {
+                elements[c].clearGen &+= 1
+                elements[c].clearPending = clear
+                queue.push(clear, .conveyorClear, element: c, gen: elements[c].clearGen)
+            }
+            return false
+        }
+        let m = elements[c].model
+        elements[c].belt.append(BeltSlot(item: item, entry: now))
+        addContents(c, 1)
+        itemEntered[Int(item)] = now
+        if trackConveyors { conveyorLog.append((item, Int32(c), true)) }
+        if logEvents { eventLog.append((now, Int32(c), Self.logConveyorEntry, item)) }
+        if elements[c].belt.count == 1, !elements[c].headArrived {
+            let arrive = m.accumulating ? max(now + m.length / m.speed, elements[c].lastExit + m.spacing / m.speed) : now + m.length / m.speed
+            if m.accumulating, arrive > now + m.length / m.speed {
+                elements[c].belt[0].entry = arrive - m.length / m.speed
+            }
+            elements[c].headGen &+= 1
+            queue.push(arrive, .conveyorHead, element: c, gen: elements[c].headGen)
+        }
+        return true
+    }
+
+    mutating func conveyorTryExit(_ c: Int) {
+        guard elements[c].headArrived, !elements[c].pushing, elements[c].waitingAt < 0, !elements[c].belt.isEmpty else { return }
+        let m = elements[c].model
+        guard elements[c].calOpen else {
+            if !m.accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
+            return
+        }
+        elements[c].pushing = true
+        let it = elements[c].belt[0].item
+        let inside = now - itemEntered[Int(it)]
+        let d = elements[c].next
+        let accepted = offer(it, to: d, from: c)
+        elements[c].pushing = false
+        guard accepted else {
+            wait(c, at: d)
+            if !m.accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
+            return
+        }
+        elements[c].belt.removeFirst()
+        leave(c, inside: inside)
+        if trackConveyors { conveyorLog.append((it, Int32(c), false)) }
+        if logEvents { eventLog.append((now, Int32(c), Self.logConveyorExit, it)) }
+        elements[c].lastExit = now
+        elements[c].headArrived = false
+        let v = m.speed
+        if !m.accumulating {
+            if !elements[c].stoppedSince.isNaN {
+                let shift = now - elements[c].stoppedSince
+                for k in elements[c].belt.indices { elements[c].belt[k].entry += shift }
+                elements[c].stoppedSince = .nan
+            }
+        } else {
+            // Restart the queue: every item moves at speed from where it stands now.
+            var prev = m.length
+            for k in elements[c].belt.indices {
+                let p = min(v * (now - elements[c].belt[k].entry), prev - m.spacing)
+                elements[c].belt[k].entry = now - p / v
+                prev = p
+            }
+        }
+        if let head = elements[c].belt.first {
+            elements[c].headGen &+= 1
+            queue.push(max(now, head.entry + m.length / v), .conveyorHead, element: c, gen: elements[c].headGen)
+        }
+        elements[c].clearPending = .nan
+        notifyRoom(c)
+    }
+
+    /// Distance along the belt (m) of every item on conveyor `c` at time `t`, head first.
+    func beltPositions(_ c: Int, at t: Double, into out: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
+        let e = elements[c], m = e.model
+        let v = m.speed
+        if !m.accumulating {
+            let clock = e.stoppedSince.isNaN ? t : e.stoppedSince
+            for s in e.belt { out.append(min(m.length, max(0, v * (clock - s.entry)))) }
+            return
+        }
+        var prev = Double.infinity
+        for (k, s) in e.belt.enumerated() {
+            var p = min(v * (t - s.entry), m.length)
+            if k > 0 { p = min(p, prev - m.spacing) }
+            p = max(0, p)
+            out.append(p)
+            prev = p
+        }
+    }
+
+    // MARK: Statistics
+
+    mutating func resetStatistics() {
+        statsStart = now
+        touchLine()
+        wipArea = 0
+        createdCount = 0
+        finished = 0
+        leadSum = 0
+        for i in elements.indices {
+            elements[i].lastT = now
+            elements[i].contentsArea = 0
+            elements[i].maxContents = elements[i].contents
+            elements[i].left = 0
+            elements[i].timeSum = 0
+            if elements[i].kind == .station || elements[i].kind == .assembler { refreshStation(i) }
+            elements[i].stateTime = [Double](repeating: 0, count: 6)
+            elements[i].stateLast = now
+            elements[i].leadCount = 0
+            elements[i].leadSum = 0
+            for b in elements[i].hist.indices { elements[i].hist[b] = 0 }
+            for b in elements[i].blocks.indices { elements[i].blocks[b] = 0 }
+        }
+    }
+
+    /// Server-seconds per state of station `s` since the warm-up, including the open interval.
+    func stateTimes(_ s: Int) -> [Double] {
+        let e = elements[s]
+        let dt = now - e.stateLast
+        return (0..<6).map { e.stateTime[$0] + Double(e.stateCount[$0]) * dt }
+    }
+
+    /// The current figures of element `i`.
+    func status(_ i: Int) -> MachineStatus {
+        let e = elements[i]
+        var s = MachineStatus(element: e.kind.rawValue)
+        let span = now - statsStart
+        s.contents = e.contents
+        s.completed = e.left
+        s.throughput = span > 0 ? Double(e.left) / span : 0
+        s.meanContents = span > 0 ? (e.contentsArea + Double(e.contents) * (now - e.lastT)) / span : Double(e.contents)
+        s.maxContents = e.maxContents
+        s.meanTime = e.left > 0 ? e.timeSum / Double(e.left) : 0
+        switch e.kind {
+        case .station, .assembler:
+            let times = stateTimes(i)
+            let total = Double(e.servers.count) * span
+            if total > 0 {
+                s.idle = times[0] / total; s.busy = times[1] / total; s.blocked = times[2] / total
+                s.starved = times[3] / total; s.setup = times[4] / total; s.down = times[5] / total
+            }
+            if e.downCount > 0 { s.state = .down }
+            else if e.stateCount[1] > 0 { s.state = .busy }
+            else if e.stateCount[4] > 0 { s.state = .setup }
+            else if e.stateCount[2] > 0 { s.state = .blocked }
+            else if e.stateCount[3] > 0 { s.state = .starved }
+            else { s.state = .idle }
+        case .sink:
+            s.state = .starved
+            s.leadTimeMean = e.leadCount > 0 ? e.leadSum / Double(e.leadCount) : 0
+            s.leadTimeP50 = percentile(i, 0.5); s.leadTimeP90 = percentile(i, 0.9)
+            s.leadTimeP95 = percentile(i, 0.95); s.leadTimeP99 = percentile(i, 0.99)
+        case .source:
+            s.state = e.waitingAt >= 0 ? .blocked : .busy
+        case .conveyor:
+            s.state = e.waitingAt >= 0 || (!e.calOpen && e.headArrived) ? .blocked : e.belt.isEmpty ? .starved : .busy
+        default:
+            s.state = e.waitingAt >= 0 ? .blocked : e.contents > 0 ? .busy : .starved
+        }
+        return s
+    }
+
+    func lineStatus() -> MachineLine {
+        var l = MachineLine()
+        let span = now - statsStart
+        l.wip = wip
+        l.meanWip = span > 0 ? (wipArea + Double(wip) * (now - wipLast)) / span : Double(wip)
+        l.created = createdCount
+        l.finished = finished
+        l.throughput = span > 0 ? Double(finished) / span : 0
+        l.meanLeadTime = finished > 0 ? leadSum / Double(finished) : 0
+        l.events = events
+        l.deadlocked = deadlocked ? 1 : 0
+        l.deadlockTime = deadlockTime
+        return l
+    }
+}
