@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peer tools `twin bench render` compares against (run as root):
-# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow.
+# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow;
+# and SimPy for `twin bench machines`.
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -16,5 +17,10 @@ if ! python3 -c "import trimesh, pyrender, pygltflib, OpenGL, PIL" 2>/dev/null; 
   python3 -m pip install --quiet --disable-pip-version-check trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2 \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
          trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2
+fi
+if ! python3 -c "import simpy" 2>/dev/null; then
+  echo "bench-setup: installing simpy" >&2
+  python3 -m pip install --quiet --disable-pip-version-check simpy >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages simpy >&2
 fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -38,7 +38,6 @@ struct LineEngine {
     }
 
     struct Element {
-        var model: LineModel.Element
         var kind: LineModel.ElementKind
         var next: Int = -1
         var waiters: [Int32] = []
@@ -59,8 +58,9 @@ struct LineEngine {
         var left = 0
         var timeSum = 0.0
         // State statistics (per-server counts and server-seconds).
-        var stateCount = [Int](repeating: 0, count: 6)
-        var stateTime = [Double](repeating: 0, count: 6)
+        /// Servers per state (index `MachineState.index`; lanes 6, 7 unused) and server-seconds.
+        var stateCount = SIMD8<Double>()
+        var stateTime = SIMD8<Double>()
         var stateLast = 0.0
         // Source / buffer queue (FIFO from qHead).
         var queue: [Int32] = []
@@ -99,9 +99,19 @@ struct LineEngine {
         var hist: [Int32] = []
         /// Sums of `hist` over blocks of `histBlock` bins (percentiles in two short scans).
         var blocks: [Int32] = []
+        /// Lead-time percentiles (p50, p90, p95, p99) as of `percentileCount` sink arrivals.
+        var percentiles = SIMD4<Double>()
+        var percentileCount = -1
     }
 
-    var elements: [Element]
+    /// Mutable element state, in scene order. A raw buffer owned by `storage`: the event
+    /// loop indexes it without copy-on-write or bounds checks (indices come from the
+    /// validated model). The engine is never copied (the system owns it).
+    let elements: UnsafeMutablePointer<Element>
+    let elementCount: Int
+    private let storage: ElementStorage
+    /// The immutable description of each element (kept apart from the mutable state).
+    let models: [LineModel.Element]
     var queue = EventQueue()
     var now = 0.0
     var statsStart = 0.0
@@ -144,18 +154,22 @@ struct LineEngine {
     init(model: LineModel, random: RandomStream, deadlockAfter: Double) {
         warmup = model.warmup
         self.deadlockAfter = deadlockAfter
-        elements = model.elements.map { m in
+        models = model.elements
+        let initial = model.elements.map { m in
             let r = random.derived("element/" + m.name)
             return Element(
-                model: m, kind: m.kind, rng: r.derived("process"), rngArrival: r.derived("arrivals"),
+                kind: m.kind, rng: r.derived("process"), rngArrival: r.derived("arrivals"),
                 rngRoute: r.derived("routing"), rngUp: r.derived("up"), rngRepair: r.derived("repair"))
         }
-        for i in elements.indices {
-            elements[i].next = elements[i].model.to.first ?? -1
-            for d in elements[i].model.to { elements[d].inputs.append(i) }
+        storage = ElementStorage(initial)
+        elements = storage.base
+        elementCount = initial.count
+        for i in 0..<elementCount {
+            elements[i].next = models[i].to.first ?? -1
+            for d in models[i].to { elements[d].inputs.append(i) }
         }
-        for i in elements.indices {
-            let m = elements[i].model
+        for i in 0..<elementCount {
+            let m = models[i]
             switch m.kind {
             case .station, .assembler:
                 elements[i].servers = Array(repeating: Server(), count: m.kind == .assembler ? 1 : m.servers)
@@ -171,8 +185,8 @@ struct LineEngine {
 
     /// Schedules the initial events (t = 0).
     mutating func start() {
-        for i in elements.indices {
-            let m = elements[i].model
+        for i in 0..<elementCount {
+            let m = models[i]
             switch m.kind {
             case .source:
                 if m.infinite {
@@ -236,21 +250,21 @@ struct LineEngine {
             elements[i].failures[f].isDown = true
             elements[i].failures[f].upRemaining = 0
             goDown(i)
-            let r = elements[i].model.failures[f].repairTime.sample(&elements[i].rngRepair)
+            let r = models[i].failures[f].repairTime.sample(&elements[i].rngRepair)
             queue.push(now + r, .repair, element: i, slot: f, gen: elements[i].failures[f].gen)
         case .repair:
             let f = Int(ev.slot)
             guard elements[i].failures[f].gen == ev.gen, elements[i].failures[f].isDown else { return }
             elements[i].failures[f].isDown = false
             elements[i].failures[f].gen &+= 1
-            let up = elements[i].model.failures[f].upTime.sample(&elements[i].rngUp)
+            let up = models[i].failures[f].upTime.sample(&elements[i].rngUp)
             elements[i].failures[f].upRemaining = up
-            if !elements[i].model.failures[f].operating {
+            if !models[i].failures[f].operating {
                 queue.push(now + up, .failure, element: i, slot: f, gen: elements[i].failures[f].gen)
             }
             goUp(i)
         case .calendar:
-            guard let c = elements[i].model.calendar else { return }
+            guard let c = models[i].calendar else { return }
             elements[i].calOpen = c.isOpen(at: now)
             let t = c.nextChange(after: now)
             if t.isFinite { queue.push(t, .calendar, element: i) }
@@ -331,7 +345,7 @@ struct LineEngine {
         case .conveyor: ok = conveyorAccept(d, item)
         case .splitter:
             let slot = splitterChoice(d, item)
-            let t = elements[d].model.to[slot]
+            let t = models[d].to[slot]
             if offer(item, to: t, from: d) {
                 elements[d].pendingItem = -1
                 elements[d].rr &+= 1
@@ -370,7 +384,7 @@ struct LineEngine {
         var n = elements[d].waiters.count
         while n > 0, !elements[d].waiters.isEmpty {
             n -= 1
-            let u = Int(elements[d].waiters.removeFirst())
+            let u = Int(elements[d].waiters.count == 1 ? elements[d].waiters.removeLast() : elements[d].waiters.removeFirst())
             elements[u].waitingAt = -1
             if elements[d].kind == .merger { elements[d].rr = elements[d].inputs.firstIndex(of: u) ?? 0 }
             retry(u)
@@ -380,7 +394,7 @@ struct LineEngine {
     mutating func orderMergerWaiters(_ d: Int) {
         let inputs = elements[d].inputs
         let rank: (Int32) -> Int = { u in inputs.firstIndex(of: Int(u)) ?? Int.max }
-        switch elements[d].model.rule {
+        switch models[d].rule {
         case .priority:
             elements[d].waiters.sort { rank($0) < rank($1) }
         case .roundRobin:
@@ -404,37 +418,35 @@ struct LineEngine {
     // MARK: Sources
 
     mutating func sourceArrival(_ s: Int) {
-        let m = elements[s].model
-        if let limit = m.limit, elements[s].created >= limit { return }
-        if m.infinite {
+        if let limit = models[s].limit, elements[s].created >= limit { return }
+        if models[s].infinite {
             pushSource(s)
             return
         }
         makeSourceItem(s)
         // Next arrival.
-        if !m.schedule.isEmpty {
+        if !models[s].schedule.isEmpty {
             elements[s].scheduleIndex += 1
-            if elements[s].scheduleIndex >= m.schedule.count, let r = m.scheduleRepeat {
+            if elements[s].scheduleIndex >= models[s].schedule.count, let r = models[s].scheduleRepeat {
                 elements[s].scheduleIndex = 0
                 elements[s].scheduleBase += r
             }
-            if elements[s].scheduleIndex < m.schedule.count {
-                queue.push(m.start + elements[s].scheduleBase + m.schedule[elements[s].scheduleIndex], .arrival, element: s)
+            if elements[s].scheduleIndex < models[s].schedule.count {
+                queue.push(models[s].start + elements[s].scheduleBase + models[s].schedule[elements[s].scheduleIndex], .arrival, element: s)
             }
-        } else if let d = m.interarrival {
+        } else if let d = models[s].interarrival {
             queue.push(now + d.sample(&elements[s].rngArrival), .arrival, element: s)
         }
         pushSource(s)
     }
 
     mutating func makeSourceItem(_ s: Int) {
-        let m = elements[s].model
-        var t = m.itemTypes[0]
-        if m.itemTypes.count > 1 {
+        var t = models[s].itemTypes[0]
+        if models[s].itemTypes.count > 1 {
             let u = elements[s].rngRoute.unitDouble()
             var k = 0
-            while k < m.typeCumulative.count - 1, m.typeCumulative[k] <= u { k += 1 }
-            t = m.itemTypes[k]
+            while k < models[s].typeCumulative.count - 1, models[s].typeCumulative[k] <= u { k += 1 }
+            t = models[s].itemTypes[k]
         }
         let id = allocItem(type: t)
         elements[s].created += 1
@@ -449,8 +461,8 @@ struct LineEngine {
         let d = elements[s].next
         while true {
             if elements[s].qHead >= elements[s].queue.count {
-                guard elements[s].model.infinite else { break }
-                if let limit = elements[s].model.limit, elements[s].created >= limit { break }
+                guard models[s].infinite else { break }
+                if let limit = models[s].limit, elements[s].created >= limit { break }
                 makeSourceItem(s)
             }
             let it = elements[s].queue[elements[s].qHead]
@@ -479,7 +491,7 @@ struct LineEngine {
     // MARK: Buffers
 
     mutating func bufferAccept(_ b: Int, _ item: Int32) -> Bool {
-        guard elements[b].contents < elements[b].model.capacity else { return false }
+        guard elements[b].contents < models[b].capacity else { return false }
         elements[b].queue.append(item)
         addContents(b, 1)
         itemEntered[Int(item)] = now
@@ -489,15 +501,14 @@ struct LineEngine {
 
     /// Index (into `queue`) of the item that leaves next.
     func bufferFront(_ b: Int) -> Int {
-        let e = elements[b]
-        switch e.model.discipline {
-        case .fifo: return e.qHead
-        case .lifo: return e.queue.count - 1
+        switch models[b].discipline {
+        case .fifo: return elements[b].qHead
+        case .lifo: return elements[b].queue.count - 1
         case .priority:
-            var best = e.qHead, bp = -Double.infinity
-            for k in e.qHead..<e.queue.count {
-                let t = Int(itemType[Int(e.queue[k])])
-                let p = t < e.model.priorities.count ? e.model.priorities[t] : 0
+            var best = elements[b].qHead, bp = -Double.infinity
+            for k in elements[b].qHead..<elements[b].queue.count {
+                let t = Int(itemType[Int(elements[b].queue[k])])
+                let p = t < models[b].priorities.count ? models[b].priorities[t] : 0
                 if p > bp { bp = p; best = k }
             }
             return best
@@ -535,8 +546,8 @@ struct LineEngine {
 
     mutating func stationAccept(_ s: Int, _ item: Int32) -> Bool {
         guard canStart(s) else { return false }
-        if let acc = elements[s].model.accepts, !acc.contains(itemType[Int(item)]) { return false }
-        let batch = elements[s].model.batch
+        if let acc = models[s].accepts, !acc.contains(itemType[Int(item)]) { return false }
+        let batch = models[s].batch
         var k = -1
         for j in elements[s].servers.indices where elements[s].servers[j].state == .starved {
             let n = elements[s].servers[j].items.count
@@ -554,13 +565,12 @@ struct LineEngine {
 
     mutating func startJob(_ s: Int, _ k: Int) {
         let t = itemType[Int(elements[s].servers[k].items[0])]
-        let m = elements[s].model
-        if let setup = m.setup, m.setupEveryJob || elements[s].servers[k].lastType != t {
+        if let setup = models[s].setup, models[s].setupEveryJob || elements[s].servers[k].lastType != t {
             elements[s].servers[k].state = .setup
             elements[s].servers[k].end = now + setup.sample(&elements[s].rng)
         } else {
             elements[s].servers[k].state = .busy
-            elements[s].servers[k].end = now + (m.process?.sample(&elements[s].rng) ?? 0)
+            elements[s].servers[k].end = now + (models[s].process?.sample(&elements[s].rng) ?? 0)
         }
         elements[s].servers[k].lastType = t
         elements[s].servers[k].gen &+= 1
@@ -571,7 +581,7 @@ struct LineEngine {
         guard elements[s].servers[k].gen == gen, !elements[s].servers[k].suspended else { return }
         if elements[s].servers[k].state == .setup {
             elements[s].servers[k].state = .busy
-            elements[s].servers[k].end = now + (elements[s].model.process?.sample(&elements[s].rng) ?? 0)
+            elements[s].servers[k].end = now + (models[s].process?.sample(&elements[s].rng) ?? 0)
             elements[s].servers[k].gen &+= 1
             queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
             refreshStation(s)
@@ -580,8 +590,11 @@ struct LineEngine {
         guard elements[s].servers[k].state == .busy else { return }
         elements[s].servers[k].state = .blocked
         elements[s].blockedOrder.append(k)
-        refreshStation(s)
-        pushStation(s)
+        if elements[s].pushing || elements[s].waitingAt >= 0 {
+            refreshStation(s)
+        } else {
+            pushStation(s)  // refreshes the state counts
+        }
     }
 
     /// Hands finished items on, oldest first; freed servers take new work.
@@ -606,8 +619,8 @@ struct LineEngine {
             freed = true
         }
         elements[s].pushing = false
+        refreshStation(s)
         if freed {
-            refreshStation(s)
             startWaiting(s)
             notifyRoom(s)
         }
@@ -620,8 +633,8 @@ struct LineEngine {
     }
 
     mutating func assemblerAccept(_ a: Int, _ item: Int32, from u: Int) -> Bool {
-        guard let r = elements[a].model.requires.firstIndex(where: { $0.element == u }) else { return false }
-        guard elements[a].have[r] < elements[a].model.requires[r].count else { return false }
+        guard let r = models[a].requires.firstIndex(where: { $0.element == u }) else { return false }
+        guard elements[a].have[r] < models[a].requires[r].count else { return false }
         elements[a].have[r] += 1
         elements[a].staged.append(item)
         addContents(a, 1)
@@ -632,7 +645,7 @@ struct LineEngine {
 
     mutating func tryAssemble(_ a: Int) {
         guard canStart(a), elements[a].servers[0].state == .starved, elements[a].servers[0].items.isEmpty else { return }
-        for (r, need) in elements[a].model.requires.enumerated() where elements[a].have[r] < need.count { return }
+        for (r, need) in models[a].requires.enumerated() where elements[a].have[r] < need.count { return }
         var created = Double.infinity
         for it in elements[a].staged { created = min(created, itemCreated[Int(it)]) }
         let parts = elements[a].staged
@@ -640,7 +653,7 @@ struct LineEngine {
         for r in elements[a].have.indices { elements[a].have[r] = 0 }
         for it in parts { freeItem(it); leave(a, inside: now - itemEntered[Int(it)]) }
         elements[a].left -= parts.count  // parts consumed are not outputs
-        let id = allocItem(type: elements[a].model.outputType)
+        let id = allocItem(type: models[a].outputType)
         createdCount -= 1  // an assembly is not a new arrival
         itemCreated[Int(id)] = created
         elements[a].servers[0].items.append(id)
@@ -686,30 +699,28 @@ struct LineEngine {
     /// operating-time failure clocks.
     mutating func refreshStation(_ s: Int) {
         let dtState = now - elements[s].stateLast
-        if dtState > 0 {
-            for k in 0..<6 where elements[s].stateCount[k] > 0 {
-                elements[s].stateTime[k] += Double(elements[s].stateCount[k]) * dtState
-            }
-        }
+        if dtState > 0 { elements[s].stateTime += elements[s].stateCount * dtState }
         elements[s].stateLast = now
-        var counts = (0, 0, 0, 0, 0, 0)
+        var counts = SIMD8<Double>()
         let down = elements[s].downCount > 0
         let open = elements[s].calOpen && !elements[s].ctlClosed
         var busy = 0
-        for srv in elements[s].servers {
-            if down { counts.5 += 1; continue }
-            switch srv.state {
-            case .busy: counts.1 += 1; busy += 1
-            case .blocked: counts.2 += 1
-            case .setup: counts.4 += 1
-            default: if open { counts.3 += 1 } else { counts.0 += 1 }
+        if down {
+            counts[5] = Double(elements[s].servers.count)
+        } else {
+            for k in elements[s].servers.indices {
+                switch elements[s].servers[k].state {
+                case .busy: counts[1] += 1; busy += 1
+                case .blocked: counts[2] += 1
+                case .setup: counts[4] += 1
+                default: counts[open ? 3 : 0] += 1
+                }
             }
         }
-        elements[s].stateCount[0] = counts.0; elements[s].stateCount[1] = counts.1; elements[s].stateCount[2] = counts.2
-        elements[s].stateCount[3] = counts.3; elements[s].stateCount[4] = counts.4; elements[s].stateCount[5] = counts.5
+        elements[s].stateCount = counts
         let op = !down && busy > 0
         if op != elements[s].operating, !elements[s].failures.isEmpty {
-            for f in elements[s].failures.indices where elements[s].model.failures[f].operating && !elements[s].failures[f].isDown {
+            for f in elements[s].failures.indices where models[s].failures[f].operating && !elements[s].failures[f].isDown {
                 elements[s].failures[f].gen &+= 1
                 if op {
                     queue.push(now + elements[s].failures[f].upRemaining, .failure, element: s, slot: f, gen: elements[s].failures[f].gen)
@@ -775,19 +786,18 @@ struct LineEngine {
 
     mutating func splitterChoice(_ d: Int, _ item: Int32) -> Int {
         if elements[d].pendingItem == item { return elements[d].pendingSlot }
-        let m = elements[d].model
-        let n = m.to.count
+        let n = models[d].to.count
         var slot = 0
-        switch m.rule {
+        switch models[d].rule {
         case .probability:
             let u = elements[d].rngRoute.unitDouble()
-            while slot < n - 1, m.weightsCumulative[slot] <= u { slot += 1 }
+            while slot < n - 1, models[d].weightsCumulative[slot] <= u { slot += 1 }
         case .byType:
             let t = Int(itemType[Int(item)])
-            slot = t < m.routes.count && m.routes[t] >= 0 ? m.routes[t] : 0
+            slot = t < models[d].routes.count && models[d].routes[t] >= 0 ? models[d].routes[t] : 0
         case .shortestQueue:
             var best = Int.max
-            for (j, t) in m.to.enumerated() where elements[t].contents < best { best = elements[t].contents; slot = j }
+            for (j, t) in models[d].to.enumerated() where elements[t].contents < best { best = elements[t].contents; slot = j }
         default:
             slot = elements[d].rr % n
         }
@@ -801,18 +811,16 @@ struct LineEngine {
     /// Time (s) at which the entry is clear for the next item (≤ now: clear now; ∞:
     /// only after an exit).
     func conveyorClearTime(_ c: Int) -> Double {
-        let e = elements[c]
-        guard let lastSlot = e.belt.last else { return -.infinity }
-        let m = e.model
-        let v = m.speed, d = m.spacing, l = m.length
-        if !m.accumulating {
-            if !e.stoppedSince.isNaN { return .infinity }
+        guard let lastSlot = elements[c].belt.last else { return -.infinity }
+        let v = models[c].speed, d = models[c].spacing, l = models[c].length
+        if !models[c].accumulating {
+            if !elements[c].stoppedSince.isNaN { return .infinity }
             return lastSlot.entry + d / v
         }
-        let j = e.belt.count - 1
+        let j = elements[c].belt.count - 1
         var t = -Double.infinity
-        for (i, s) in e.belt.enumerated() { t = max(t, s.entry + Double(j - i + 1) * d / v) }
-        let headAt = e.headArrived ? -Double.infinity : e.belt[0].entry + l / v
+        for (i, s) in elements[c].belt.enumerated() { t = max(t, s.entry + Double(j - i + 1) * d / v) }
+        let headAt = elements[c].headArrived ? -Double.infinity : elements[c].belt[0].entry + l / v
         if l - Double(j) * d < d - 1e-9, t > headAt { return .infinity }
         return t
     }
@@ -827,16 +835,15 @@ struct LineEngine {
             }
             return false
         }
-        let m = elements[c].model
         elements[c].belt.append(BeltSlot(item: item, entry: now))
         addContents(c, 1)
         itemEntered[Int(item)] = now
         if trackConveyors { conveyorLog.append((item, Int32(c), true)) }
         if logEvents { eventLog.append((now, Int32(c), Self.logConveyorEntry, item)) }
         if elements[c].belt.count == 1, !elements[c].headArrived {
-            let arrive = m.accumulating ? max(now + m.length / m.speed, elements[c].lastExit + m.spacing / m.speed) : now + m.length / m.speed
-            if m.accumulating, arrive > now + m.length / m.speed {
-                elements[c].belt[0].entry = arrive - m.length / m.speed
+            let arrive = models[c].accumulating ? max(now + models[c].length / models[c].speed, elements[c].lastExit + models[c].spacing / models[c].speed) : now + models[c].length / models[c].speed
+            if models[c].accumulating, arrive > now + models[c].length / models[c].speed {
+                elements[c].belt[0].entry = arrive - models[c].length / models[c].speed
             }
             elements[c].headGen &+= 1
             queue.push(arrive, .conveyorHead, element: c, gen: elements[c].headGen)
@@ -846,9 +853,8 @@ struct LineEngine {
 
     mutating func conveyorTryExit(_ c: Int) {
         guard elements[c].headArrived, !elements[c].pushing, elements[c].waitingAt < 0, !elements[c].belt.isEmpty else { return }
-        let m = elements[c].model
         guard elements[c].calOpen else {
-            if !m.accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
+            if !models[c].accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
             return
         }
         elements[c].pushing = true
@@ -859,7 +865,7 @@ struct LineEngine {
         elements[c].pushing = false
         guard accepted else {
             wait(c, at: d)
-            if !m.accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
+            if !models[c].accumulating, elements[c].stoppedSince.isNaN { elements[c].stoppedSince = now }
             return
         }
         elements[c].belt.removeFirst()
@@ -868,8 +874,8 @@ struct LineEngine {
         if logEvents { eventLog.append((now, Int32(c), Self.logConveyorExit, it)) }
         elements[c].lastExit = now
         elements[c].headArrived = false
-        let v = m.speed
-        if !m.accumulating {
+        let v = models[c].speed
+        if !models[c].accumulating {
             if !elements[c].stoppedSince.isNaN {
                 let shift = now - elements[c].stoppedSince
                 for k in elements[c].belt.indices { elements[c].belt[k].entry += shift }
@@ -877,16 +883,16 @@ struct LineEngine {
             }
         } else {
             // Restart the queue: every item moves at speed from where it stands now.
-            var prev = m.length
+            var prev = models[c].length
             for k in elements[c].belt.indices {
-                let p = min(v * (now - elements[c].belt[k].entry), prev - m.spacing)
+                let p = min(v * (now - elements[c].belt[k].entry), prev - models[c].spacing)
                 elements[c].belt[k].entry = now - p / v
                 prev = p
             }
         }
         if let head = elements[c].belt.first {
             elements[c].headGen &+= 1
-            queue.push(max(now, head.entry + m.length / v), .conveyorHead, element: c, gen: elements[c].headGen)
+            queue.push(max(now, head.entry + models[c].length / v), .conveyorHead, element: c, gen: elements[c].headGen)
         }
         elements[c].clearPending = .nan
         notifyRoom(c)
@@ -895,17 +901,16 @@ struct LineEngine {
     /// Distance along the belt (m) of every item on conveyor `c` at time `t`, head first.
     func beltPositions(_ c: Int, at t: Double, into out: inout [Double]) {
         out.removeAll(keepingCapacity: true)
-        let e = elements[c], m = e.model
-        let v = m.speed
-        if !m.accumulating {
-            let clock = e.stoppedSince.isNaN ? t : e.stoppedSince
-            for s in e.belt { out.append(min(m.length, max(0, v * (clock - s.entry)))) }
+        let v = models[c].speed
+        if !models[c].accumulating {
+            let clock = elements[c].stoppedSince.isNaN ? t : elements[c].stoppedSince
+            for s in elements[c].belt { out.append(min(models[c].length, max(0, v * (clock - s.entry)))) }
             return
         }
         var prev = Double.infinity
-        for (k, s) in e.belt.enumerated() {
-            var p = min(v * (t - s.entry), m.length)
-            if k > 0 { p = min(p, prev - m.spacing) }
+        for (k, s) in elements[c].belt.enumerated() {
+            var p = min(v * (t - s.entry), models[c].length)
+            if k > 0 { p = min(p, prev - models[c].spacing) }
             p = max(0, p)
             out.append(p)
             prev = p
@@ -921,65 +926,74 @@ struct LineEngine {
         createdCount = 0
         finished = 0
         leadSum = 0
-        for i in elements.indices {
+        for i in 0..<elementCount {
             elements[i].lastT = now
             elements[i].contentsArea = 0
             elements[i].maxContents = elements[i].contents
             elements[i].left = 0
             elements[i].timeSum = 0
             if elements[i].kind == .station || elements[i].kind == .assembler { refreshStation(i) }
-            elements[i].stateTime = [Double](repeating: 0, count: 6)
+            elements[i].stateTime = SIMD8<Double>()
             elements[i].stateLast = now
             elements[i].leadCount = 0
             elements[i].leadSum = 0
             for b in elements[i].hist.indices { elements[i].hist[b] = 0 }
             for b in elements[i].blocks.indices { elements[i].blocks[b] = 0 }
+            elements[i].percentileCount = -1
         }
     }
 
     /// Server-seconds per state of station `s` since the warm-up, including the open interval.
     func stateTimes(_ s: Int) -> [Double] {
-        let e = elements[s]
-        let dt = now - e.stateLast
-        return (0..<6).map { e.stateTime[$0] + Double(e.stateCount[$0]) * dt }
+        let dt = now - elements[s].stateLast
+        let t = elements[s].stateTime + elements[s].stateCount * dt
+        return (0..<6).map { t[$0] }
     }
 
     /// The current figures of element `i`.
+    /// Recomputes a sink's lead-time percentiles when its count moved by more than 0.1 %
+    /// (or by any amount below 1000 items): within the histogram's 0.5 % resolution.
+    mutating func refreshPercentiles(_ k: Int) {
+        let n = elements[k].leadCount, last = elements[k].percentileCount
+        guard n != last, last < 0 || n < 1000 || abs(n - last) * 1000 > n else { return }
+        elements[k].percentiles = SIMD4(percentile(k, 0.5), percentile(k, 0.9), percentile(k, 0.95), percentile(k, 0.99))
+        elements[k].percentileCount = n
+    }
+
     func status(_ i: Int) -> MachineStatus {
-        let e = elements[i]
-        var s = MachineStatus(element: e.kind.rawValue)
+        var s = MachineStatus(element: elements[i].kind.rawValue)
         let span = now - statsStart
-        s.contents = e.contents
-        s.completed = e.left
-        s.throughput = span > 0 ? Double(e.left) / span : 0
-        s.meanContents = span > 0 ? (e.contentsArea + Double(e.contents) * (now - e.lastT)) / span : Double(e.contents)
-        s.maxContents = e.maxContents
-        s.meanTime = e.left > 0 ? e.timeSum / Double(e.left) : 0
-        switch e.kind {
+        s.contents = elements[i].contents
+        s.completed = elements[i].left
+        s.throughput = span > 0 ? Double(elements[i].left) / span : 0
+        s.meanContents = span > 0 ? (elements[i].contentsArea + Double(elements[i].contents) * (now - elements[i].lastT)) / span : Double(elements[i].contents)
+        s.maxContents = elements[i].maxContents
+        s.meanTime = elements[i].left > 0 ? elements[i].timeSum / Double(elements[i].left) : 0
+        switch elements[i].kind {
         case .station, .assembler:
             let times = stateTimes(i)
-            let total = Double(e.servers.count) * span
+            let total = Double(elements[i].servers.count) * span
             if total > 0 {
                 s.idle = times[0] / total; s.busy = times[1] / total; s.blocked = times[2] / total
                 s.starved = times[3] / total; s.setup = times[4] / total; s.down = times[5] / total
             }
-            if e.downCount > 0 { s.state = .down }
-            else if e.stateCount[1] > 0 { s.state = .busy }
-            else if e.stateCount[4] > 0 { s.state = .setup }
-            else if e.stateCount[2] > 0 { s.state = .blocked }
-            else if e.stateCount[3] > 0 { s.state = .starved }
+            if elements[i].downCount > 0 { s.state = .down }
+            else if elements[i].stateCount[1] > 0 { s.state = .busy }
+            else if elements[i].stateCount[4] > 0 { s.state = .setup }
+            else if elements[i].stateCount[2] > 0 { s.state = .blocked }
+            else if elements[i].stateCount[3] > 0 { s.state = .starved }
             else { s.state = .idle }
         case .sink:
             s.state = .starved
-            s.leadTimeMean = e.leadCount > 0 ? e.leadSum / Double(e.leadCount) : 0
-            s.leadTimeP50 = percentile(i, 0.5); s.leadTimeP90 = percentile(i, 0.9)
-            s.leadTimeP95 = percentile(i, 0.95); s.leadTimeP99 = percentile(i, 0.99)
+            s.leadTimeMean = elements[i].leadCount > 0 ? elements[i].leadSum / Double(elements[i].leadCount) : 0
+            s.leadTimeP50 = elements[i].percentiles[0]; s.leadTimeP90 = elements[i].percentiles[1]
+            s.leadTimeP95 = elements[i].percentiles[2]; s.leadTimeP99 = elements[i].percentiles[3]
         case .source:
-            s.state = e.waitingAt >= 0 ? .blocked : .busy
+            s.state = elements[i].waitingAt >= 0 ? .blocked : .busy
         case .conveyor:
-            s.state = e.waitingAt >= 0 || (!e.calOpen && e.headArrived) ? .blocked : e.belt.isEmpty ? .starved : .busy
+            s.state = elements[i].waitingAt >= 0 || (!elements[i].calOpen && elements[i].headArrived) ? .blocked : elements[i].belt.isEmpty ? .starved : .busy
         default:
-            s.state = e.waitingAt >= 0 ? .blocked : e.contents > 0 ? .busy : .starved
+            s.state = elements[i].waitingAt >= 0 ? .blocked : elements[i].contents > 0 ? .busy : .starved
         }
         return s
     }
@@ -997,5 +1011,21 @@ struct LineEngine {
         l.deadlocked = deadlocked ? 1 : 0
         l.deadlockTime = deadlockTime
         return l
+    }
+}
+
+
+/// Owns the engine's element buffer.
+final class ElementStorage {
+    let base: UnsafeMutablePointer<LineEngine.Element>
+    let count: Int
+    init(_ initial: [LineEngine.Element]) {
+        count = initial.count
+        base = .allocate(capacity: max(1, initial.count))
+        base.initialize(from: initial, count: initial.count)
+    }
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
     }
 }

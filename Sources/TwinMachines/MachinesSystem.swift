@@ -87,6 +87,7 @@ public final class MachinesSystem: UpdateSystem {
         }
         engine.advance(to: step.endTime)
         for (i, e) in entities.enumerated() {
+            if engine.elements[i].kind == .sink { engine.refreshPercentiles(i) }
             let s = engine.status(i)
             world.update(MachineStatus.self, of: e) { $0 = s }
         }
@@ -108,7 +109,7 @@ public final class MachinesSystem: UpdateSystem {
             itemAlong += Array(repeating: 0, count: n - itemAlong.count)
         }
         let t = engine.now
-        for c in engine.elements.indices where engine.elements[c].kind == .conveyor && !engine.elements[c].belt.isEmpty {
+        for c in 0..<engine.elementCount where engine.elements[c].kind == .conveyor && !engine.elements[c].belt.isEmpty {
             engine.beltPositions(c, at: t, into: &scratch)
             for (k, slot) in engine.elements[c].belt.enumerated() { itemAlong[Int(slot.item)] = Float(scratch[k]) }
         }
