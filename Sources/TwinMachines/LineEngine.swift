@@ -357,6 +357,7 @@ struct LineEngine {
         case .merger:
             let t = elements[d].next
             if offer(item, to: t, from: d) {
+                elements[d].rr = elements[d].inputs.firstIndex(of: u) ?? 0
                 ok = true
             } else {
                 wait(d, at: t)
@@ -386,7 +387,6 @@ struct LineEngine {
             n -= 1
             let u = Int(elements[d].waiters.count == 1 ? elements[d].waiters.removeLast() : elements[d].waiters.removeFirst())
             elements[u].waitingAt = -1
-            if elements[d].kind == .merger { elements[d].rr = elements[d].inputs.firstIndex(of: u) ?? 0 }
             retry(u)
         }
     }
@@ -796,8 +796,16 @@ struct LineEngine {
             let t = Int(itemType[Int(item)])
             slot = t < models[d].routes.count && models[d].routes[t] >= 0 ? models[d].routes[t] : 0
         case .shortestQueue:
+            // Items in the output, plus in the element behind it when the output is a buffer;
+            // ties go round robin.
             var best = Int.max
-            for (j, t) in models[d].to.enumerated() where elements[t].contents < best { best = elements[t].contents; slot = j }
+            for step in 0..<n {
+                let j = (elements[d].rr + step) % n
+                let t = models[d].to[j]
+                var load = elements[t].contents
+                if elements[t].kind == .buffer, elements[t].next >= 0 { load += elements[elements[t].next].contents }
+                if load < best { best = load; slot = j }
+            }
         default:
             slot = elements[d].rr % n
         }

@@ -393,11 +393,16 @@ extension LineModel {
 
             ctx.world.insert(Name(name), on: entity)
             ctx.world.insert(Kind(kind == .conveyor ? "conveyor" : kind == .sink || kind == .source ? "dock" : "machine"), on: entity)
-            ctx.world.insert(Position(el.position), on: entity)
-            ctx.world.insert(Rotation(el.rotation), on: entity)
             if kind == .conveyor {
-                ctx.world.insert(Scale(Vec3(Float(el.length) / 1.6, 0.5, 0.5)), on: entity)
+                // Drawn as a 1 m box scaled to the belt: centred on its middle, just below the
+                // items (which ride at the system's itemHeight, default 0.9 m, from `position`).
+                let dir = el.rotation.rotate(Vec3(1, 0, 0))
+                ctx.world.insert(Position(el.position + dir * Float(el.length / 2) + Vec3(0, 0.6, 0)), on: entity)
+                ctx.world.insert(Scale(Vec3(Float(el.length), 0.1, 0.6)), on: entity)
+            } else {
+                ctx.world.insert(Position(el.position), on: entity)
             }
+            ctx.world.insert(Rotation(el.rotation), on: entity)
             ctx.world.insert(MachineStatus(element: kind.rawValue), on: entity)
             if kind == .station || kind == .assembler { ctx.world.insert(MachineControl(), on: entity) }
             if let comps = e["components"] {

@@ -121,7 +121,7 @@ public final class MachinesSystem: UpdateSystem {
                 let type = typeNames.indices.contains(Int(engine.itemType[item])) ? typeNames[Int(engine.itemType[item])] : "part"
                 itemEntity[item] = world.commands.spawn(
                     world, Position(pos), ConveyorItem(along: along, itemType: type), MachineItemRef(item: Int32(item), conveyor: Int32(c)),
-                    TwinCore.Kind("part"))
+                    TwinCore.Kind("part"), Scale(Vec3(0.5, 0.5, 0.5)))
             } else if let e = itemEntity[item] {
                 world.commands.despawn(e)
                 itemEntity[item] = nil
