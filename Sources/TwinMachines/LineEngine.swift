@@ -733,6 +733,16 @@ struct LineEngine {
         elements[s].operating = op
     }
 
+    /// A live source creates `count` items now (up to its limit) and hands them on.
+    mutating func release(_ s: Int, count: Int) {
+        guard elements[s].kind == .source, models[s].live, count > 0 else { return }
+        for _ in 0..<count {
+            if let limit = models[s].limit, elements[s].created >= limit { break }
+            makeSourceItem(s)
+        }
+        pushSource(s)
+    }
+
     /// External control (live data): forced down and closed.
     mutating func setControl(_ s: Int, forcedDown: Bool, closed: Bool) {
         guard elements[s].kind == .station || elements[s].kind == .assembler else { return }

@@ -27,6 +27,8 @@ public struct LineModel: Sendable {
         public var schedule: [Double] = []
         public var scheduleRepeat: Double?
         public var infinite = false
+        /// Items are created only when `MachineControl.release` asks (live data, other plugins).
+        public var live = false
         public var start = 0.0
         public var limit: Int?
         public var itemTypes: [Int32] = [0]
@@ -69,7 +71,7 @@ public struct LineModel: Sendable {
 extension LineModel {
     static let common = ["name", "type", "position", "rotation", "components", "to"]
     static let allowed: [ElementKind: [String]] = [
-        .source: ["interarrival", "schedule", "repeat", "infinite", "start", "limit", "itemType", "mix"],
+        .source: ["interarrival", "schedule", "repeat", "infinite", "live", "start", "limit", "itemType", "mix"],
         .buffer: ["capacity", "discipline", "priorities"],
         .station: ["servers", "process", "setup", "setupOn", "batch", "accepts", "failures", "calendar"],
         .conveyor: ["length", "speed", "spacing", "accumulating", "calendar"],
@@ -208,6 +210,7 @@ extension LineModel {
             case .source:
                 el.interarrival = try dist("interarrival")
                 el.infinite = try bool("infinite") ?? false
+                el.live = try bool("live") ?? false
                 if let s = e["schedule"] {
                     guard let arr = s.elements else { throw fail("schedule must be an array of arrival times (s)", "schedule") }
                     var last = -Double.infinity
@@ -224,8 +227,10 @@ extension LineModel {
                 } else if e["repeat"] != nil {
                     throw fail("repeat needs a schedule", "repeat")
                 }
-                let modes = (el.interarrival != nil ? 1 : 0) + (e["schedule"] != nil ? 1 : 0) + (el.infinite ? 1 : 0)
-                guard modes == 1 else { throw fail("a source needs exactly one of \"interarrival\", \"schedule\" and \"infinite\": true", nil) }
+                let modes = (el.interarrival != nil ? 1 : 0) + (e["schedule"] != nil ? 1 : 0) + (el.infinite ? 1 : 0) + (el.live ? 1 : 0)
+                guard modes == 1 else {
+                    throw fail("a source needs exactly one of \"interarrival\", \"schedule\", \"infinite\": true and \"live\": true", nil)
+                }
                 if el.interarrival == .deterministic(0) {
                     throw fail("an interarrival time of 0 s would create items without end; use \"infinite\": true (items made on demand)", "interarrival")
                 }
@@ -404,7 +409,7 @@ extension LineModel {
             }
             ctx.world.insert(Rotation(el.rotation), on: entity)
             ctx.world.insert(MachineStatus(element: kind.rawValue), on: entity)
-            if kind == .station || kind == .assembler { ctx.world.insert(MachineControl(), on: entity) }
+            if kind == .station || kind == .assembler || el.live { ctx.world.insert(MachineControl(), on: entity) }
             if let comps = e["components"] {
                 guard let ms = comps.members else { throw fail("components is an object {ComponentName: value}", "components") }
                 for m in ms {

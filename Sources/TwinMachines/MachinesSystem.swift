@@ -42,6 +42,8 @@ public final class MachinesSystem: UpdateSystem {
     var engine: LineEngine
     let active: Bool
     let entities: [Entity]
+    /// Elements that read `MachineControl` (stations, assemblers, live sources).
+    let controlled: [Bool]
     let lineEntity: Entity?
     let params: Parameters
     let log: MachineEventLog?
@@ -64,6 +66,7 @@ public final class MachinesSystem: UpdateSystem {
         engine.trackConveyors = parameters.itemEntities
         engine.logEvents = parameters.eventLog
         entities = m.elements.map(\.entity)
+        controlled = m.elements.map { $0.kind == .station || $0.kind == .assembler || $0.live }
         lineEntity = model?.lineEntity
         typeNames = m.typeNames
         beltOrigin = m.elements.map { $0.position + Vec3(0, parameters.itemHeight, 0) }
@@ -80,8 +83,14 @@ public final class MachinesSystem: UpdateSystem {
 
     public func update(_ step: StepInfo, world: World) {
         guard active else { return }
-        for (i, e) in entities.enumerated() where engine.elements[i].kind == .station || engine.elements[i].kind == .assembler {
-            if let c = world.get(MachineControl.self, of: e) {
+        for (i, e) in entities.enumerated() where controlled[i] {
+            guard let c = world.get(MachineControl.self, of: e) else { continue }
+            if engine.elements[i].kind == .source {
+                if c.release > 0 {
+                    engine.release(i, count: c.release)
+                    world.update(MachineControl.self, of: e) { $0.release = 0 }
+                }
+            } else {
                 engine.setControl(i, forcedDown: c.forcedDown, closed: c.closed)
             }
         }

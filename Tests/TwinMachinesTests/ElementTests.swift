@@ -265,3 +265,28 @@ struct ElementTests {
         #expect(Set(one).count > 300)
     }
 }
+
+@Suite("machines: live sources")
+struct LiveSourceTests {
+    @Test("a live source creates exactly the items MachineControl.release asks for, at the step's start, and resets it")
+    func release() throws {
+        let run = try LineRun(ElementTests.scene("""
+          {"name": "scanner", "type": "source", "live": true, "to": "q"},
+          {"name": "q", "type": "buffer", "to": "m"},
+          {"name": "m", "type": "station", "process": 1, "to": "out"},
+          {"name": "out", "type": "sink"}
+        """, dt: 1))
+        let scanner = try #require(run.entity("scanner"))
+        run.run(seconds: 5)
+        #expect(try run.line.created == 0)
+        run.world.update(MachineControl.self, of: scanner) { $0.release = 3 }
+        run.run(seconds: 1)
+        #expect(run.world.get(MachineControl.self, of: scanner)?.release == 0)
+        #expect(try run.line.created == 3)
+        run.run(seconds: 10)
+        // Released at 5 s: served 5–6, 6–7, 7–8; lead times 1, 2, 3 s.
+        let out = try run.status("out")
+        #expect(out.completed == 3)
+        #expect(abs(out.leadTimeMean - 2) <= 1e-9)
+    }
+}

@@ -122,20 +122,27 @@ public struct MachineLine: Component, DocumentedComponent, Hashable {
     }
 }
 
-/// External control of a process element (live data, an operator, another plugin):
-/// `forcedDown` takes a station down (as a failure: the work in progress resumes when
-/// it is cleared); `closed` closes it like its calendar would (current jobs finish, no
-/// new ones start). Read at the start of every step.
+/// External control of a process element (live data, an operator, another plugin),
+/// read by `machines.process` at the start of every step:
+/// - stations and assemblers: `forcedDown` takes it down (as a failure: the work in
+///   progress resumes when it is cleared); `closed` closes it like its calendar would
+///   (current jobs finish, no new ones start);
+/// - live sources (`"live": true`): `release` items are created at the step's start and
+///   the field is reset to 0 — the hook for live arrivals (a scanner reporting parts) and
+///   for a pedestrian queue handing people to a counter.
 public struct MachineControl: DefaultComponent, DocumentedComponent, Hashable {
     public var forcedDown: Bool
     public var closed: Bool
+    public var release: Int
 
-    public init() { forcedDown = false; closed = false }
-    public init(forcedDown: Bool, closed: Bool = false) { self.forcedDown = forcedDown; self.closed = closed }
+    public init() { forcedDown = false; closed = false; release = 0 }
+    public init(forcedDown: Bool, closed: Bool = false, release: Int = 0) {
+        self.forcedDown = forcedDown; self.closed = closed; self.release = release
+    }
 
-    public static let summary = "External control of a machines-plugin station: forcedDown (like a failure), closed (like off shift)."
+    public static let summary = "External control of a machines-plugin element: forcedDown (like a failure) and closed (like off shift) for stations; release (items to create now) for live sources."
 
-    public func hashState(into h: inout StableHasher) { h.combine(forcedDown); h.combine(closed) }
+    public func hashState(into h: inout StableHasher) { h.combine(forcedDown); h.combine(closed); h.combine(release) }
 }
 
 /// An item riding a conveyor (`machines` plugin): its distance from the belt's start and
