@@ -43,6 +43,7 @@ struct LineEngine {
         var waiters: [Int32] = []
         var waitingAt: Int = -1
         var pushing = false
+        var dirty = false
         var rank: [Int] = []            // merger: input rank per element index (sparse → dictionary-free: list of (element) in order)
         var inputs: [Int] = []
         var rng: RandomStream
@@ -113,6 +114,8 @@ struct LineEngine {
     /// The immutable description of each element (kept apart from the mutable state).
     let models: [LineModel.Element]
     var queue = EventQueue()
+    /// Stations changed at `now` whose state counts are not yet refreshed.
+    var dirtyList: [Int32] = []
     var now = 0.0
     var statsStart = 0.0
     let warmup: Double
@@ -227,11 +230,13 @@ struct LineEngine {
     mutating func advance(to end: Double) {
         while let top = queue.first, top.time < end {
             guard let ev = queue.pop() else { break }
+            if !dirtyList.isEmpty { flushDirty() }
             now = ev.time
             events += 1
             if logEvents { eventLog.append((ev.time, ev.element, ev.kind.rawValue, ev.slot)) }
             dispatch(ev)
         }
+        if !dirtyList.isEmpty { flushDirty() }
         if end > now { now = end }
         if deadlockAfter > 0, !deadlocked, wip > 0, now - lastMove >= deadlockAfter {
             deadlocked = true
@@ -271,7 +276,7 @@ struct LineEngine {
             if elements[i].kind == .conveyor {
                 if elements[i].calOpen { conveyorTryExit(i) }
             } else {
-                refreshStation(i)
+                markDirty(i)
                 if elements[i].calOpen { startWaiting(i); notifyRoom(i) }
             }
         case .conveyorHead:
@@ -559,7 +564,7 @@ struct LineEngine {
         addContents(s, 1)
         itemEntered[Int(item)] = now
         if elements[s].servers[k].items.count == batch { startJob(s, k) }
-        refreshStation(s)
+        markDirty(s)
         return true
     }
 
@@ -584,14 +589,14 @@ struct LineEngine {
             elements[s].servers[k].end = now + (models[s].process?.sample(&elements[s].rng) ?? 0)
             elements[s].servers[k].gen &+= 1
             queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
-            refreshStation(s)
+            markDirty(s)
             return
         }
         guard elements[s].servers[k].state == .busy else { return }
         elements[s].servers[k].state = .blocked
         elements[s].blockedOrder.append(k)
         if elements[s].pushing || elements[s].waitingAt >= 0 {
-            refreshStation(s)
+            markDirty(s)
         } else {
             pushStation(s)  // refreshes the state counts
         }
@@ -607,19 +612,23 @@ struct LineEngine {
             while let it = elements[s].servers[k].items.first {
                 let inside = now - itemEntered[Int(it)]
                 if offer(it, to: d, from: s) {
-                    elements[s].servers[k].items.removeFirst()
+                    if elements[s].servers[k].items.count == 1 {
+                        elements[s].servers[k].items.removeLast()
+                    } else {
+                        elements[s].servers[k].items.removeFirst()
+                    }
                     leave(s, inside: inside)
                 } else {
                     wait(s, at: d)
                     break outer
                 }
             }
-            elements[s].blockedOrder.removeFirst()
+            if elements[s].blockedOrder.count == 1 { elements[s].blockedOrder.removeLast() } else { elements[s].blockedOrder.removeFirst() }
             elements[s].servers[k].state = .starved
             freed = true
         }
         elements[s].pushing = false
-        refreshStation(s)
+        markDirty(s)
         if freed {
             startWaiting(s)
             notifyRoom(s)
@@ -659,7 +668,7 @@ struct LineEngine {
         elements[a].servers[0].items.append(id)
         addContents(a, 1)
         startJob(a, 0)
-        refreshStation(a)
+        markDirty(a)
         notifyRoom(a)
     }
 
@@ -675,7 +684,7 @@ struct LineEngine {
                 }
             }
         }
-        refreshStation(s)
+        markDirty(s)
     }
 
     mutating func goUp(_ s: Int) {
@@ -688,11 +697,32 @@ struct LineEngine {
                 queue.push(elements[s].servers[k].end, .jobEnd, element: s, slot: k, gen: elements[s].servers[k].gen)
             }
         }
-        refreshStation(s)
+        markDirty(s)
         if elements[s].downCount == 0 {
             startWaiting(s)
             notifyRoom(s)
         }
+    }
+
+    /// Notes that station `s` changed at `now`; its state counts are integrated and
+    /// recounted once, before time moves on (`flushDirty`), however many changes the
+    /// instant brings.
+    @inline(__always) mutating func markDirty(_ s: Int) {
+        if !elements[s].dirty {
+            elements[s].dirty = true
+            dirtyList.append(Int32(s))
+        }
+    }
+
+    mutating func flushDirty() {
+        var k = 0
+        while k < dirtyList.count {
+            let s = Int(dirtyList[k])
+            elements[s].dirty = false
+            refreshStation(s)
+            k += 1
+        }
+        dirtyList.removeAll(keepingCapacity: true)
     }
 
     /// Integrates the state counts up to now, recounts them, and starts or pauses
@@ -752,7 +782,7 @@ struct LineEngine {
         }
         if closed != elements[s].ctlClosed {
             elements[s].ctlClosed = closed
-            refreshStation(s)
+            markDirty(s)
             if !closed { startWaiting(s); notifyRoom(s) }
         }
     }
@@ -978,7 +1008,7 @@ struct LineEngine {
         elements[k].percentileCount = n
     }
 
-    func status(_ i: Int) -> MachineStatus {
+    mutating func status(_ i: Int) -> MachineStatus {
         var s = MachineStatus(element: elements[i].kind.rawValue)
         let span = now - statsStart
         s.contents = elements[i].contents
@@ -1016,7 +1046,7 @@ struct LineEngine {
         return s
     }
 
-    func lineStatus() -> MachineLine {
+    mutating func lineStatus() -> MachineLine {
         var l = MachineLine()
         let span = now - statsStart
         l.wip = wip
