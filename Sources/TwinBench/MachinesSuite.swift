@@ -99,20 +99,34 @@ public enum MachinesSuite: BenchmarkSuite {
             return String(format: "target ≥ 20× SimPy: %@ (%.1f×)", r >= 20 ? "met" : "missed", r)
         }
 
+        // Ours and SimPy alternate (the machine is shared: load drifts over a run); each
+        // figure is the median of its runs.
+        func interleaved(
+            _ label: String, peerRuns: Int, ours: (Int) throws -> Double, peer: () -> Result<[String: Any], BenchError>,
+            peerRate: ([String: Any]) -> Double?
+        ) rethrows -> (Double, Double?, Result<[String: Any], BenchError>) {
+            var mine: [Double] = [], theirs: [Double] = []
+            var last: Result<[String: Any], BenchError> = .failure(BenchError("not run"))
+            for r in 0..<reps {
+                mine.append(try ours(r + 1))
+                if r < peerRuns {
+                    last = peer()
+                    if let v = (try? last.get()).flatMap(peerRate) { theirs.append(v) }
+                }
+            }
+            return (median(mine), theirs.isEmpty ? nil : median(theirs), last)
+        }
+
         if options.includes("mm1_events_per_s") {
             let n = options.quick ? 100_000 : 1_000_000
-            var rates: [Double] = []
-            for s in 1...reps {
-                let r = try timeLine(mm1(n, seed: s), finished: n)
+            let (v, pv, peer) = try interleaved("mm1", peerRuns: options.quick ? 1 : 2, ours: { seed in
+                let r = try timeLine(mm1(n, seed: seed), finished: n)
                 guard r.done >= n else { throw BenchError("mm1: only \(r.done) of \(n) customers finished") }
-                rates.append(Double(r.done) / r.cpu)
-            }
-            let peer = PeerProcess.runScript(peersDirectory + "/mm1.py", [String(n), "1"])
-            let pv = (try? peer.get()).flatMap { d -> Double? in
+                return Double(r.done) / r.cpu
+            }, peer: { PeerProcess.runScript(peersDirectory + "/mm1.py", [String(n), "1"]) }, peerRate: { d in
                 guard let c = d["cpu_s"] as? Double, let k = d["n"] as? Double, c > 0 else { return nil }
                 return k / c
-            }
-            let v = median(rates)
+            })
             add(BenchResult(
                 suite: name, name: "mm1_events_per_s",
                 metric: "M/M/1 (λ 0.9, μ 1) customers completed per thread-CPU second, \(n) customers, median of \(reps)",
@@ -120,17 +134,13 @@ public enum MachinesSuite: BenchmarkSuite {
         }
 
         if options.includes("tandem_events_per_s") {
-            var rates: [Double] = []
-            for s in 1...reps {
-                let r = try timeLine(tandem(seed: s), seconds: 100_000)
-                rates.append(Double(r.jobs) / r.cpu)
-            }
-            let peer = PeerProcess.runScript(peersDirectory + "/tandem.py", ["1", "1e5", "1"])
-            let pv = (try? peer.get()).flatMap { d -> Double? in
+            let (v, pv, peer) = try interleaved("tandem", peerRuns: reps, ours: { seed in
+                let r = try timeLine(tandem(seed: seed), seconds: 100_000)
+                return Double(r.jobs) / r.cpu
+            }, peer: { PeerProcess.runScript(peersDirectory + "/tandem.py", ["1", "1e5", "1"]) }, peerRate: { d in
                 guard let c = d["cpu_s"] as? Double, let a = d["a_output_rate"] as? Double, let b = d["throughput"] as? Double, c > 0 else { return nil }
                 return (a + b) * 1e5 / c
-            }
-            let v = median(rates)
+            })
             add(BenchResult(
                 suite: name, name: "tandem_events_per_s",
                 metric: "tandem line M2 (with failures), job completions (A and B) per thread-CPU second over 10⁵ s, median of \(reps)",
@@ -138,15 +148,11 @@ public enum MachinesSuite: BenchmarkSuite {
         }
 
         if options.includes("line20_events_per_s") {
-            var rates: [Double] = []
-            for s in 1...reps {
-                let r = try timeLine(line20(seed: s), seconds: 20_000)
-                rates.append(Double(r.jobs) / r.cpu)
-            }
             let script = FileManager.default.currentDirectoryPath + "/Tools/peers/machines_line20.py"
-            let peer = PeerProcess.runScript(script, ["20000", "1"])
-            let pv = (try? peer.get())?["jobs_per_cpu_s"] as? Double
-            let v = median(rates)
+            let (v, pv, peer) = try interleaved("line20", peerRuns: reps, ours: { seed in
+                let r = try timeLine(line20(seed: seed), seconds: 20_000)
+                return Double(r.jobs) / r.cpu
+            }, peer: { PeerProcess.runScript(script, ["20000", "1"]) }, peerRate: { $0["jobs_per_cpu_s"] as? Double })
             add(BenchResult(
                 suite: name, name: "line20_events_per_s",
                 metric: "20 stations (Exp 1 s) with 5-slot buffers, job completions per thread-CPU second over 2·10⁴ s, median of \(reps)",
