@@ -182,6 +182,21 @@ struct ElementTests {
         #expect(abs(m.busy - 0.5) <= 1e-9 && abs(m.idle - 0.5) <= 1e-9, "busy \(m.busy), idle \(m.idle)")
     }
 
+    @Test("scheduled maintenance (deterministic up 100 s, down 10 s) pre-empts and resumes: down exactly 10/110, output exact")
+    func maintenance() throws {
+        let run = try LineRun(Self.scene("""
+          {"name": "src", "type": "source", "infinite": true, "to": "m"},
+          {"name": "m", "type": "station", "process": 3, "failures": [{"upTime": 100, "repairTime": 10}], "to": "out"},
+          {"name": "out", "type": "sink"}
+        """, dt: 0.5))
+        run.run(seconds: 1100)
+        let m = try run.status("m")
+        #expect(abs(m.down - 10.0 / 110) <= 1e-9 && abs(m.busy - 100.0 / 110) <= 1e-9, "down \(m.down), busy \(m.busy)")
+        // Down at 100–110, 210–220, …, 1090–1100: 1000 s of processing in 3 s jobs, pre-empted
+        // and resumed: 333 jobs done, the 334th a third through.
+        #expect(try run.status("out").completed == 333)
+    }
+
     @Test("MachineControl.forcedDown (live data) stops a station for exactly the time it is set; work resumes")
     func control() throws {
         let run = try LineRun(Self.scene("""
