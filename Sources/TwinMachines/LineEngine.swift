@@ -228,15 +228,16 @@ struct LineEngine {
 
     /// Processes every event before `end` (s) in time order.
     mutating func advance(to end: Double) {
-        while let top = queue.first, top.time < end {
-            guard let ev = queue.pop() else { break }
+        while true {
+            // Refresh before looking at the queue: a refresh may schedule events (operating-time
+            // failure clocks) at this very instant.
             if !dirtyList.isEmpty { flushDirty() }
+            guard let top = queue.first, top.time < end, let ev = queue.pop() else { break }
             now = ev.time
             events += 1
             if logEvents { eventLog.append((ev.time, ev.element, ev.kind.rawValue, ev.slot)) }
             dispatch(ev)
         }
-        if !dirtyList.isEmpty { flushDirty() }
         if end > now { now = end }
         if deadlockAfter > 0, !deadlocked, wip > 0, now - lastMove >= deadlockAfter {
             deadlocked = true
