@@ -285,6 +285,8 @@ extension LineModel {
                 if kind == .station {
                     el.servers = try integer("servers", min: 1) ?? 1
                     el.batch = try integer("batch", min: 1) ?? 1
+                    guard el.servers <= 10_000 else { throw fail("servers must be ≤ 10000", "servers") }
+                    guard el.batch <= 1_000_000 else { throw fail("batch must be ≤ 1000000", "batch") }
                     el.setup = try dist("setup")
                     if let s = try string("setupOn") {
                         guard s == "typeChange" || s == "everyJob" else {

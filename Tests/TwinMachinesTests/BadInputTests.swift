@@ -78,6 +78,9 @@ struct BadInputTests {
           {"name": "m", "type": "station", "process": 1, "to": "out",
            "failures": [{"upTime": 0, "repairTime": 5}]}, \(Self.tail)
         """, path: "$.machines.elements[1].failures[0].upTime", "upTime must have a mean > 0")
+        // NaN and infinities cannot be written in JSON: the parser names the place.
+        let nan = Self.issues(#"{"name": "src", "type": "source", "interarrival": NaN, "to": "out"}, "# + Self.tail)
+        #expect(nan.count == 1 && nan.first?.message.contains("malformed JSON") == true && (nan.first?.location.line ?? 0) == 3)
         Self.expectIssue("""
           {"name": "src", "type": "source", "interarrival": 0, "to": "out"}, \(Self.tail)
         """, path: "$.machines.elements[0].interarrival", "without end")
@@ -85,6 +88,14 @@ struct BadInputTests {
           {"name": "src", "type": "source", "interarrival": 1, "to": "m"},
           {"name": "m", "type": "station", "process": 1, "to": "out", "calendar": {"open": [[5, 2]]}}, \(Self.tail)
         """, path: "$.machines.elements[1].calendar.open[0]", "start < end")
+    }
+
+    @Test("absurd server counts are refused before anything is allocated")
+    func hugeServers() {
+        Self.expectIssue("""
+          {"name": "src", "type": "source", "interarrival": 1, "to": "m"},
+          {"name": "m", "type": "station", "process": 1, "servers": 1e14, "to": "out"}, \(Self.tail)
+        """, path: "$.machines.elements[1].servers", "servers must be ≤ 10000")
     }
 
     @Test("a cycle without a buffer or conveyor is an error naming the cycle")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TwinCore
+import TwinMachines
 import TwinRuntime
 import TwinTesting
 
@@ -61,7 +62,7 @@ struct RandomLineTests {
         els.append(#"{"name": "sink", "type": "sink"}"#)
         return """
         {"world": {"dt": \(["0.25", "1", "0.1"][pick(3)]), "seed": \(seed), "duration": 1e6},
-         "systems": [{"id": "machines.process", "params": {"itemEntities": \(pick(2) == 0)}}],
+         "systems": [{"id": "machines.process", "params": {"itemEntities": \(pick(2) == 0), "eventLog": true}}],
          "machines": {"elements": [\(els.joined(separator: ",\n"))]}}
         """
     }
@@ -83,6 +84,9 @@ struct RandomLineTests {
         #expect(line.created == line.finished + line.wip, "created \(line.created), finished \(line.finished), wip \(line.wip)\n\(json)")
         #expect(contents == line.wip, "Σ contents \(contents) vs WIP \(line.wip)\n\(json)")
         #expect(line.finished > 0, "\(json)")
+        // The clock never runs backwards.
+        let times = try #require(run.world.resource(MachineEventLog.self)).events.map(\.time)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "\(json)")
     }
 }
 
