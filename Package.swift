@@ -52,7 +52,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
         .target(name: "TwinPedestrians", dependencies: ["TwinCore"], swiftSettings: modelSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinMachines", dependencies: ["TwinCore"], swiftSettings: modelSettings),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
         .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .executableTarget(
@@ -73,6 +74,7 @@ let package = Package(
             name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets", "TwinRuntime", "TwinTesting"], exclude: ["Goldens"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinPedestriansTests", dependencies: ["TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peer tools `twin bench render` compares against (run as root):
-# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow.
+# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow;
+# and SimPy for `twin bench machines`.
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -23,5 +24,12 @@ if ! python3 -c "import jupedsim, shapely" 2>/dev/null; then
   echo "bench-setup: installing jupedsim shapely" >&2
   python3 -m pip install --quiet --disable-pip-version-check jupedsim shapely >&2 \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages jupedsim shapely >&2
+fi
+
+# Machines: SimPy.
+if ! python3 -c "import simpy" 2>/dev/null; then
+  echo "bench-setup: installing simpy" >&2
+  python3 -m pip install --quiet --disable-pip-version-check simpy >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages simpy >&2
 fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -1,6 +1,7 @@
 import TwinAssets
 import TwinCore
 import TwinCorePlugin
+import TwinMachines
 import TwinPedestrians
 import TwinRender
 
@@ -15,6 +16,7 @@ extension SystemCatalog {
         // Domain plugins after assets: their sections read the `geometry` resource
         // (sections apply in this order).
         catalog.add(PedestriansPlugin.self)
+        catalog.add(MachinesPlugin.self)
         return catalog
     }
 }

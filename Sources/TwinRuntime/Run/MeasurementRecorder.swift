@@ -7,6 +7,8 @@ final class MeasurementRecorder {
         let without: [ComponentID]
         let component: String?
         let memberPath: [String]
+        /// Only this entity (the spec's `entity`), when set.
+        var entity: Entity? = nil
         var samples: [(step: Int64, time: Double, value: Double)] = []
     }
 
@@ -28,7 +30,12 @@ final class MeasurementRecorder {
 
     static func measure(_ s: Series, _ world: WorldReader) -> Double {
         if s.spec.kind == .published { return world.resource(PluginReports.self)?.value(s.spec.name) ?? .nan }
-        let ents = world.entities(with: s.with, without: s.without)
+        let ents: [Entity]
+        if let one = s.entity {
+            ents = world.isAlive(one) && world.entities(with: s.with, without: s.without).contains(one) ? [one] : []
+        } else {
+            ents = world.entities(with: s.with, without: s.without)
+        }
         if s.spec.kind == .count { return Double(ents.count) }
         guard let component = s.component else { return .nan }
         var sum = 0.0, lo = Double.infinity, hi = -Double.infinity, n = 0

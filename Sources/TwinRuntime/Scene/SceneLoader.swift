@@ -408,9 +408,20 @@ struct SceneBuild {
                 report(item["every"]?.location ?? item.location, path + [.key("every")], "every must be > 0 seconds")
                 continue
             }
+            var one: Entity?
+            if let name = s.entity {
+                let named = world.entities.filter { world.get(Name.self, of: $0)?.value == name }
+                guard let e = named.first else {
+                    let known = world.entities.compactMap { world.get(Name.self, of: $0)?.value }
+                    report(item["entity"]?.location ?? item.location, path + [.key("entity")],
+                           Suggestions.unknownMessage(kind: "entity", name: name, known: known))
+                    continue
+                }
+                one = e
+            }
             series.append(MeasurementRecorder.Series(
                 spec: s, everySteps: max(1, WorldSettings(dt: dt).steps(for: every)), with: with, without: without,
-                component: component, memberPath: member))
+                component: component, memberPath: member, entity: one))
         }
         return MeasurementRecorder(series: series)
     }

@@ -1,0 +1,172 @@
+import TwinCore
+
+/// Runs the scene's process line (`machines` section) as an exact discrete-event
+/// simulation inside the fixed step.
+///
+/// Each step: `MachineControl` changes apply at the step's start; then every event
+/// before the step's end is processed at its own time (see `LineEngine`); then each
+/// element's `MachineStatus`, the line's `MachineLine` and the conveyor items' entities
+/// (`ConveyorItem` + `Position` on the belt) are written. Results do not depend on `dt`.
+///
+/// - Parameters: `deadlockAfter` (s, default 3600; 0 disables): report a deadlock when
+///   nothing moved for this long while items are in the line; `itemEntities` (default
+///   true): conveyor items are entities (rendered, exported); `itemHeight` (m, default
+///   0.9): belt height above the conveyor's position; `eventLog` (default false): keep
+///   every processed event in the `MachineEventLog` resource (tests, debugging).
+/// - Reads: MachineControl. Writes: MachineStatus, MachineLine, ConveyorItem, Position.
+public final class MachinesSystem: UpdateSystem {
+    public struct Parameters: SystemParameters, Hashable {
+        public var deadlockAfter: Double = 3600
+        public var itemEntities = true
+        public var itemHeight: Float = 0.9
+        public var eventLog = false
+        public init() {}
+        public static let units = ["deadlockAfter": "s", "itemHeight": "m"]
+        public static let documentation = [
+            "deadlockAfter": "Report a deadlock when nothing moved this long while items are in the line (0: never).",
+            "itemEntities": "Conveyor items are entities with a Position on the belt.",
+            "itemHeight": "Height of the belt surface above the conveyor's position.",
+            "eventLog": "Record every processed event in the MachineEventLog resource.",
+        ]
+        public func validate() throws(ParameterError) {
+            guard deadlockAfter >= 0, deadlockAfter.isFinite else { throw ParameterError("deadlockAfter", "deadlockAfter must be a finite number ≥ 0 s") }
+            guard itemHeight.isFinite else { throw ParameterError("itemHeight", "itemHeight must be finite") }
+        }
+    }
+
+    public static let id: SystemID = "machines.process"
+    public static let summary = "Runs the machines section's line as exact discrete events inside each step (sources, buffers, stations, conveyors, routing, sinks)."
+    public static let reads = ["MachineControl"]
+    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position"]
+
+    var engine: LineEngine
+    let active: Bool
+    let entities: [Entity]
+    /// Elements that read `MachineControl` (stations, assemblers, live sources).
+    let controlled: [Bool]
+    let lineEntity: Entity?
+    let params: Parameters
+    let log: MachineEventLog?
+    let typeNames: [String]
+    let items: Query<Mut<Position>, Mut<ConveyorItem>, MachineItemRef>
+    var itemEntity: [Entity?] = []
+    var itemAlong: [Float] = []
+    var scratch: [Double] = []
+    /// Conveyor origin and unit direction (+X of its rotation).
+    let beltOrigin: [Vec3]
+    let beltDirection: [Vec3]
+
+    public init(parameters: Parameters, setup: inout SystemSetup) {
+        params = parameters
+        items = setup.world.query(Mut<Position>.self, Mut<ConveyorItem>.self, MachineItemRef.self)
+        let model = setup.world.resource(LineModel.self)
+        let m = model ?? LineModel(name: "line", warmup: 0, elements: [], typeNames: [], lineEntity: Entity(index: 0, generation: 0))
+        active = model != nil
+        engine = LineEngine(model: m, random: setup.random, deadlockAfter: parameters.deadlockAfter)
+        engine.trackConveyors = parameters.itemEntities
+        engine.logEvents = parameters.eventLog
+        entities = m.elements.map(\.entity)
+        controlled = m.elements.map { $0.kind == .station || $0.kind == .assembler || $0.live }
+        lineEntity = model?.lineEntity
+        typeNames = m.typeNames
+        beltOrigin = m.elements.map { $0.position + Vec3(0, parameters.itemHeight, 0) }
+        beltDirection = m.elements.map { $0.rotation.rotate(Vec3(1, 0, 0)) }
+        if parameters.eventLog {
+            let l = MachineEventLog()
+            setup.world.setResource(l)
+            log = l
+        } else {
+            log = nil
+        }
+        if active { engine.start() }
+    }
+
+    public func update(_ step: StepInfo, world: World) {
+        guard active else { return }
+        for (i, e) in entities.enumerated() where controlled[i] {
+            guard let c = world.get(MachineControl.self, of: e) else { continue }
+            if engine.elements[i].kind == .source {
+                if c.release > 0 {
+                    engine.release(i, count: c.release)
+                    world.update(MachineControl.self, of: e) { $0.release = 0 }
+                }
+            } else {
+                engine.setControl(i, forcedDown: c.forcedDown, closed: c.closed)
+            }
+        }
+        engine.advance(to: step.endTime)
+        for (i, e) in entities.enumerated() {
+            if engine.elements[i].kind == .sink { engine.refreshPercentiles(i) }
+            let s = engine.status(i)
+            world.update(MachineStatus.self, of: e) { $0 = s }
+        }
+        if let l = lineEntity {
+            let s = engine.lineStatus()
+            world.update(MachineLine.self, of: l) { $0 = s }
+        }
+        if let log {
+            for x in engine.eventLog { log.events.append(.init(time: x.time, element: Int(x.element), kind: Int(x.kind), slot: Int(x.slot))) }
+            engine.eventLog.removeAll(keepingCapacity: true)
+        }
+        if params.itemEntities { syncItems(step, world) }
+    }
+
+    private func syncItems(_ step: StepInfo, _ world: World) {
+        let n = engine.itemCreated.count
+        if itemEntity.count < n {
+            itemEntity += Array(repeating: nil, count: n - itemEntity.count)
+            itemAlong += Array(repeating: 0, count: n - itemAlong.count)
+        }
+        let t = engine.now
+        for c in 0..<engine.elementCount where engine.elements[c].kind == .conveyor && !engine.elements[c].belt.isEmpty {
+            engine.beltPositions(c, at: t, into: &scratch)
+            for (k, slot) in engine.elements[c].belt.enumerated() { itemAlong[Int(slot.item)] = Float(scratch[k]) }
+        }
+        for x in engine.conveyorLog {
+            let item = Int(x.item), c = Int(x.conveyor)
+            if x.entered {
+                let along = itemAlong[item]
+                let pos = beltOrigin[c] + beltDirection[c] * along
+                let type = typeNames.indices.contains(Int(engine.itemType[item])) ? typeNames[Int(engine.itemType[item])] : "part"
+                itemEntity[item] = world.commands.spawn(
+                    world, Position(pos), ConveyorItem(along: along, itemType: type), MachineItemRef(item: Int32(item), conveyor: Int32(c)),
+                    TwinCore.Kind("part"), Scale(Vec3(0.5, 0.5, 0.5)))
+            } else if let e = itemEntity[item] {
+                world.commands.despawn(e)
+                itemEntity[item] = nil
+            }
+        }
+        engine.conveyorLog.removeAll(keepingCapacity: true)
+        let along = itemAlong, origin = beltOrigin, dir = beltDirection
+        items.forEachChunk { chunk, pos, ci, ref in
+            for k in 0..<chunk.count {
+                let a = along[Int(ref[k].item)]
+                let c = Int(ref[k].conveyor)
+                pos[k].value = origin[c] + dir[c] * a
+                ci[k].along = a
+            }
+        }
+    }
+}
+
+/// Every event the `machines.process` system processed, when its `eventLog` parameter is
+/// set: time (s), element index (scene order), kind and slot (server or failure mode).
+public final class MachineEventLog: @unchecked Sendable {
+    public struct Entry: Hashable, Sendable {
+        public var time: Double
+        public var element: Int
+        public var kind: Int
+        public var slot: Int
+    }
+    public var events: [Entry] = []
+    public init() {}
+}
+
+/// Links a conveyor item's entity to the line's item (private to the plugin).
+public struct MachineItemRef: Component, DocumentedComponent, Hashable {
+    public var item: Int32
+    public var conveyor: Int32
+    public init(item: Int32, conveyor: Int32) { self.item = item; self.conveyor = conveyor }
+    public static let summary = "Internal link from a conveyor item's entity to the machines line (item and conveyor index)."
+    public func hashState(into h: inout StableHasher) { h.combine(Int(item)); h.combine(Int(conveyor)) }
+}
