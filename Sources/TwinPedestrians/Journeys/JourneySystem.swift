@@ -78,6 +78,10 @@ public final class JourneySystem: PreUpdateSystem {
 
     var exitsThisStep = 0
 
+    /// Floor-field distance (m) beyond which no stage can have been reached: waypoint
+    /// radii are at most 50 m, so the check only skips stages with small targets.
+    static let arrivalReach: Float = 1
+
     // MARK: Arrivals
 
     func arrivals(_ ped: PedestrianWorld, _ step: StepInfo, _ world: World) {
@@ -213,6 +217,14 @@ public final class JourneySystem: PreUpdateSystem {
         case .walking:
             if t >= agent.pointee.reconsiderAt { reconsider(ped, &agent.pointee, p, walker.desiredSpeed, t) }
             let k = Int(agent.pointee.stage)
+            // Far from its stage's target cells an agent cannot have arrived: skip the
+            // exact tests (and the copy of the stage) for most agents, most steps.
+            let region = Int(agent.pointee.region)
+            if let c = ped.grid.cell(region: region, p) {
+                let d = ped.fields[Int(ped.stageFields[k])].distance[c]
+                // (Cells touching walls have no distance: those agents are checked exactly.)
+                if d > Self.arrivalReach && d.isFinite { return }
+            }
             let stage = ped.stages[k]
             switch stage.kind {
             case .waypoint(let point, let distance):

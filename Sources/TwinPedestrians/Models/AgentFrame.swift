@@ -12,6 +12,10 @@ final class AgentFrame: @unchecked Sendable {
     var radius = ScratchArray<Float>(), v0 = ScratchArray<Float>()
     var ex = ScratchArray<Float>(), ez = ScratchArray<Float>()
     var region = ScratchArray<Int32>()
+    /// Per agent: floor field of its stage (-1 when it heads for its `spot`), and
+    /// whether it may walk yet; the spot it stands at; its free speed.
+    var field = ScratchArray<Int32>(), stage = ScratchArray<Int32>(), moving = ScratchArray<Bool>()
+    var spotX = ScratchArray<Float>(), spotZ = ScratchArray<Float>(), speed = ScratchArray<Float>()
     var newVX = ScratchArray<Float>(), newVZ = ScratchArray<Float>()
     // Cell order.
     var order = ScratchArray<Int32>()
@@ -58,7 +62,8 @@ final class AgentFrame: @unchecked Sendable {
 
     deinit {
         for a in [x, z, y, vx, vz, radius, v0, ex, ez, newVX, newVZ, sx, sz, sy, svx, svz, sr] { a.free() }
-        order.free(); region.free(); cellOf.free(); cellStart.free()
+        for a in [spotX, spotZ, speed] { a.free() }
+        order.free(); region.free(); cellOf.free(); cellStart.free(); field.free(); stage.free(); moving.free()
     }
 
     var cellCount: Int { nx * nz }
@@ -74,55 +79,72 @@ final class AgentFrame: @unchecked Sendable {
         return Int(fz) * nx + Int(fx)
     }
 
-    /// Reads every agent and its desired velocity (direction from its stage's floor
-    /// field, speed from `Walker` and the ground), then sorts them into cells.
-    func gather(time: Double) {
+    /// Reads every agent (positions, velocities, journey state), sorts them into cells
+    /// and works out each one's desired velocity on the executor's workers.
+    func gather(time: Double, executor: ParallelExecutor) {
         let n = query.count
         count = n
         x.reserve(n); z.reserve(n); y.reserve(n); vx.reserve(n); vz.reserve(n); radius.reserve(n); v0.reserve(n)
         ex.reserve(n); ez.reserve(n); region.reserve(n); newVX.reserve(n); newVZ.reserve(n)
+        field.reserve(n); stage.reserve(n); moving.reserve(n); spotX.reserve(n); spotZ.reserve(n); speed.reserve(n)
         order.reserve(n); sx.reserve(n); sz.reserve(n); sy.reserve(n); svx.reserve(n); svz.reserve(n); sr.reserve(n); cellOf.reserve(n)
         var k = 0
-        let ped = self.ped
+        let stageFields = ped.stageFields
         query.forEachChunk { chunk, pos, vel, walker, agent in
             for i in 0..<chunk.count {
                 let p = pos[i].value
                 x[k] = p.x; z[k] = p.z; y[k] = p.y
                 vx[k] = vel[i].value.x; vz[k] = vel[i].value.z
                 radius[k] = walker[i].radius
+                speed[k] = walker[i].desiredSpeed
                 let a = agent[i]
                 region[k] = a.region
-                let (dir, speed) = Self.desired(ped, a, p, walker[i].desiredSpeed, time)
-                ex[k] = dir.x; ez[k] = dir.y; v0[k] = speed
+                stage[k] = a.stage
+                switch a.activity {
+                case .queued, .waiting:
+                    field[k] = -1; moving[k] = true
+                case .premovement, .walking:
+                    field[k] = stageFields[Int(a.stage)]; moving[k] = a.activity == .walking
+                }
+                spotX[k] = a.spot.x; spotZ[k] = a.spot.y
                 k += 1
             }
         }
         sort()
+        let chunk = 2048
+        executor.run((n + chunk - 1) / chunk) { c in
+            for i in (c * chunk)..<min(n, (c + 1) * chunk) { self.desire(i) }
+        }
     }
 
-    /// Desired direction and speed of one agent.
+    /// Desired direction and speed of agent `i` (gather order): down its stage's floor
+    /// field (towards the stage's centre where the field is flat), or to its spot when it
+    /// stands in a queue or waiting area; zero speed during pre-movement; the ground's
+    /// speed factor on stairs.
     @inline(__always)
-    static func desired(_ ped: PedestrianWorld, _ a: PedestrianAgent, _ p: Vec3, _ speed: Float, _ time: Double) -> (Vec2, Float) {
-        let plan = Vec2(p.x, p.z)
-        let region = Int(a.region)
-        switch a.activity {
-        case .queued, .waiting:
-            let d = a.spot - plan
-            let dist = d.length
-            guard dist > 0.05 else { return (.zero, 0) }
-            // Slow down over the last half second to stop on the spot.
-            return (d / dist, min(speed, dist / 0.5))
-        case .premovement, .walking:
-            let stage = ped.stages[Int(a.stage)]
-            var dir = ped.fields[stage.field].direction(grid: ped.grid, region: region, x: p.x, z: p.z)
-            if dir == .zero {
-                let d = stage.center - plan
-                let len = d.length
-                dir = len > 1e-6 ? d / len : Vec2(1, 0)
+    private func desire(_ i: Int) {
+        let px = x[i], pz = z[i], r = Int(region[i])
+        let f = Int(field[i])
+        if f < 0 {
+            let dx = spotX[i] - px, dz = spotZ[i] - pz
+            let dist = (dx * dx + dz * dz).squareRoot()
+            if dist > 0.05 {
+                // Slow down over the last half second to stop on the spot.
+                ex[i] = dx / dist; ez[i] = dz / dist; v0[i] = min(speed[i], dist / 0.5)
+            } else {
+                ex[i] = 0; ez[i] = 0; v0[i] = 0
             }
-            if a.activity == .premovement { return (dir, 0) }
-            return (dir, speed * ped.regions[region].speedFactor(direction: dir))
+            return
         }
+        var dir = ped.fields[f].direction(grid: ped.grid, region: r, x: px, z: pz)
+        if dir == .zero {
+            let d = ped.stageCenters[Int(stage[i])] - Vec2(px, pz)
+            let len = d.length
+            dir = len > 1e-6 ? d / len : Vec2(1, 0)
+        }
+        ex[i] = dir.x; ez[i] = dir.y
+        let plan = ped.planSpeed[r]
+        v0[i] = moving[i] ? speed[i] * (dir.dot(plan.axis) >= 0 ? plan.up : plan.down) : 0
     }
 
     /// Counting sort of the gathered agents into neighbour-grid cells.

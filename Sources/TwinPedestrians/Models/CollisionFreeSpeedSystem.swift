@@ -65,7 +65,7 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
 
     public func update(_ step: StepInfo, world: World) {
         guard let f = frame else { return }
-        f.gather(time: step.time)
+        f.gather(time: step.time, executor: step.executor)
         guard f.count > 0 else { return }
         let p = self.p
         f.forEachChunk(step.executor) { first, end in
@@ -86,7 +86,8 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
         let range = PedestrianSection.interactionRange
         let a = p.neighbourStrength, invD = 1 / p.neighbourRange, aw = p.wallStrength, invDw = 1 / p.wallRange
         let invT = 1 / p.timeGap
-        let repulsionCut = 12 * p.neighbourRange
+        // Beyond this gap a neighbour turns the direction by less than 1e-3 rad.
+        let repulsionCut = p.neighbourRange * Float(_log(Double(max(1, 1000 * a))))
         let ped = f.ped
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * maxNeighbours) { buf in
             let nbx = buf.baseAddress!, nbz = nbx + maxNeighbours, nbd = nbz + maxNeighbours, nbl = nbd + maxNeighbours

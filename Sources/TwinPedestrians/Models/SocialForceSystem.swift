@@ -71,7 +71,7 @@ public final class SocialForceSystem: UpdateSystem {
 
     public func update(_ step: StepInfo, world: World) {
         guard let f = frame else { return }
-        f.gather(time: step.time)
+        f.gather(time: step.time, executor: step.executor)
         guard f.count > 0 else { return }
         let p = self.p, dt = step.dtFloat
         f.forEachChunk(step.executor) { first, end in

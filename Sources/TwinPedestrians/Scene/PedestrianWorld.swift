@@ -45,6 +45,11 @@ final class PedestrianWorld: @unchecked Sendable {
     let wallIndexes: [WallIndex]
     let grid: NavigationGrid
     var stages: [Stage]
+    /// `stages[k].field` and `.center`, flat (hot loops read these, not the stages).
+    let stageFields: [Int32]
+    let stageCenters: [Vec2]
+    /// Per region: the plan speed factor going up / down its axis (1 on levels).
+    let planSpeed: [(axis: Vec2, up: Float, down: Float)]
     let fields: [FloorField]
     let journeys: [Journey]
     var sources: [Source]
@@ -69,7 +74,13 @@ final class PedestrianWorld: @unchecked Sendable {
          fields: [FloorField], journeys: [Journey], sources: [Source], lines: [CountingLine], areas: [MeasurementArea],
          measureEvery: Double, periodic: (min: Float, max: Float)?, interactionRange: Float) {
         self.regions = regions; self.levelCount = levelCount; self.wallIndexes = wallIndexes; self.grid = grid
-        self.stages = stages; self.fields = fields; self.journeys = journeys; self.sources = sources
+        self.stages = stages; self.fields = fields
+        stageFields = stages.map { Int32($0.field) }; stageCenters = stages.map(\.center)
+        planSpeed = regions.map { r in
+            guard case .stair(let b, let t, _, _, _, _, _) = r.kind else { return (.zero, 1, 1) }
+            let (_, axis, _) = WalkableRegion.stairAxis(bottom: b, top: t)
+            return (axis, r.speedFactor(direction: axis), r.speedFactor(direction: axis * -1))
+        }; self.journeys = journeys; self.sources = sources
         self.lines = lines; self.areas = areas; self.measureEvery = measureEvery
         self.periodic = periodic; self.interactionRange = interactionRange
         queues = Array(repeating: [], count: stages.count)
