@@ -47,9 +47,10 @@ let package = Package(
             name: "TwinRender", dependencies: ["TwinMath", "TwinCore", "TwinAssets", "CPNG", "CRaster"],
             swiftSettings: swiftSettings),
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: engineSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
@@ -67,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "TwinRenderTests", dependencies: ["TwinRender", "TwinAssets", "TwinRuntime", "TwinTesting"], exclude: ["Goldens"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peer tools `twin bench render` compares against (run as root):
-# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow.
+# trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow;
+# SUMO for `twin bench vehicles` (run it with SUMO_HOME=/usr/share/sumo).
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -16,5 +17,12 @@ if ! python3 -c "import trimesh, pyrender, pygltflib, OpenGL, PIL" 2>/dev/null; 
   python3 -m pip install --quiet --disable-pip-version-check trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2 \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
          trimesh pyrender pygltflib 'PyOpenGL==3.1.10' pillow >&2
+fi
+# SUMO (the vehicles peer: sumo, netgenerate, duarouter, randomTrips.py under /usr/share/sumo/tools).
+if ! dpkg-query -W -f='${Status}' sumo-tools 2>/dev/null | grep -q 'install ok installed'; then
+  echo "bench-setup: installing sumo sumo-tools" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends sumo sumo-tools >&2
 fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -2,6 +2,7 @@ import TwinAssets
 import TwinCore
 import TwinCorePlugin
 import TwinRender
+import TwinVehicles
 
 extension SystemCatalog {
     /// Every built-in plugin. This is the one place where the engine is composed:
@@ -11,6 +12,7 @@ extension SystemCatalog {
         catalog.add(CorePlugin.self)
         catalog.add(AssetsPlugin.self)
         catalog.add(RenderPlugin.self)
+        catalog.add(VehiclesPlugin.self)
         return catalog
     }
 }
