@@ -8,9 +8,13 @@ import TwinCore
 /// Intelligent Driver Model parameters (Treiber, Hennecke & Helbing 2000, Phys. Rev.
 /// E 62:1805) plus the vehicle's size, class and lane-change (MOBIL) parameters.
 ///
-/// Defaults are Treiber & Kesting's published city-traffic set (Traffic Flow
-/// Dynamics, 2013, table 11.2): T = 1 s, s0 = 2 m, a = 1 m/s², b = 1.5 m/s², δ = 4,
-/// with a 5 m car; the desired speed is the lane's limit (capped by `maxSpeed`).
+/// Defaults (the built-in type `car`) are SUMO's published passenger-car values for
+/// its IDM (accel 2.6 m/s², decel 4.5 m/s², tau 1 s, minGap 2.5 m, δ 4, 5 m long,
+/// emergency decel 9 m/s²): with them the saturated discharge at a signal is 1813
+/// veh/h/lane (textbook 1800–1900), where Treiber & Kesting's city set (a = 1, b = 1.5)
+/// gives 1464. The desired speed is the lane's limit × speedFactor, capped by
+/// `maxSpeed`. Presets by id: `treiber2000` (highway set of Treiber et al. 2000),
+/// `city` (Treiber & Kesting 2013, table 11.2), `flow-ring` (Flow's ring values).
 /// MOBIL defaults (Kesting, Treiber & Helbing 2007): politeness 0.2, threshold
 /// 0.1 m/s², safe deceleration 4 m/s².
 public struct VehicleType: Codable, Hashable, Sendable {
@@ -24,15 +28,15 @@ public struct VehicleType: Codable, Hashable, Sendable {
     /// Maximum (desired) speed v0 on an unlimited lane, m/s.
     public var maxSpeed: Float = 36.11
     /// Maximum acceleration a, m/s².
-    public var accel: Float = 1.0
+    public var accel: Float = 2.6
     /// Comfortable deceleration b, m/s².
-    public var decel: Float = 1.5
+    public var decel: Float = 4.5
     /// Hardest physically possible braking, m/s²; IDM decelerations are floored here.
     public var emergencyDecel: Float = 9
     /// Desired time headway T, s.
     public var timeHeadway: Float = 1.0
     /// Minimum standstill gap s0, m.
-    public var minGap: Float = 2
+    public var minGap: Float = 2.5
     /// Acceleration exponent δ.
     public var delta: Float = 4
     /// Desired speed as a multiple of the lane limit.
@@ -55,7 +59,11 @@ public struct VehicleType: Codable, Hashable, Sendable {
     /// Treiber et al. 2000 highway set: v0 120 km/h, T 1.6 s, a 0.73, b 1.67, s0 2 m, δ 4.
     public static let treiber2000 = VehicleType(id: "treiber2000", accel: 0.73, decel: 1.67, timeHeadway: 1.6, minGap: 2, maxSpeed: 120 / 3.6)
     /// Flow framework's IDMController defaults (ring benchmark): v0 30, T 1, a 1, b 1.5, s0 2.
-    public static let ring = VehicleType(id: "ring", accel: 1, decel: 1.5, timeHeadway: 1, minGap: 2, maxSpeed: 30)
+    public static let ring = VehicleType(id: "flow-ring", accel: 1, decel: 1.5, timeHeadway: 1, minGap: 2, maxSpeed: 30)
+    /// Treiber & Kesting 2013 (Traffic Flow Dynamics, table 11.2) city traffic: T 1 s, s0 2 m, a 1, b 1.5.
+    public static let city = VehicleType(id: "city", accel: 1, decel: 1.5, timeHeadway: 1, minGap: 2, maxSpeed: 15)
+    /// Built-in types every scene can name: `car` (default), `treiber2000`, `city`, `flow-ring`.
+    public static let presets: [VehicleType] = [VehicleType(), .treiber2000, .city, .ring]
 
     enum CodingKeys: String, CodingKey {
         case id, `class`, length, width, maxSpeed, accel, decel, emergencyDecel, timeHeadway, minGap, delta, speedFactor

@@ -407,21 +407,26 @@ extension Network {
         }
     }
 
+    /// Whether two paths cross away from their end points (lanes that merge or split at a shared end do not count).
     static func cross(_ p: [Vec2], _ q: [Vec2]) -> Bool {
         guard p.count >= 2, q.count >= 2 else { return false }
+        let ends = [p[0], p[p.count - 1], q[0], q[q.count - 1]]
         for i in 1..<p.count {
-            for j in 1..<q.count where segmentsIntersect(p[i - 1], p[i], q[j - 1], q[j]) { return true }
+            for j in 1..<q.count {
+                guard let x = segmentIntersection(p[i - 1], p[i], q[j - 1], q[j]) else { continue }
+                if ends.allSatisfy({ ($0 - x).length > 0.05 }) { return true }
+            }
         }
         return false
     }
 
-    static func segmentsIntersect(_ a: Vec2, _ b: Vec2, _ c: Vec2, _ d: Vec2) -> Bool {
+    static func segmentIntersection(_ a: Vec2, _ b: Vec2, _ c: Vec2, _ d: Vec2) -> Vec2? {
         let r = b - a, s = d - c
         let den = r.cross(s)
-        guard abs(den) > 1e-9 else { return false }
+        guard abs(den) > 1e-9 else { return nil }
         let t = (c - a).cross(s) / den, u = (c - a).cross(r) / den
-        // Strictly inside both (shared end points of lanes meeting at one point do not count).
-        return t > 1e-3 && t < 1 - 1e-3 && u > 1e-3 && u < 1 - 1e-3
+        guard t >= -1e-4, t <= 1 + 1e-4, u >= -1e-4, u <= 1 + 1e-4 else { return nil }
+        return a + r * t
     }
 
     /// s / l / r / t from the heading entering and leaving (left = Y × d, Y up).

@@ -89,6 +89,8 @@ public final class TrafficModel: @unchecked Sendable {
     var cooldown: Buf<Float>
     var standing: Buf<Float>
     var depart: Buf<Double>
+    /// Connection through which the vehicle entered its current normal lane (-1: none).
+    var cameVia: Buf<Int32>
     var freeSlots: [Int32] = []
     public private(set) var count = 0
 
@@ -144,7 +146,7 @@ public final class TrafficModel: @unchecked Sendable {
         let cap = max(64, setup.vehicles.count)
         alive = Buf(cap, false); lane = Buf(cap, 0); s = Buf(cap, 0); sPrev = Buf(cap, 0); v = Buf(cap, 0); acc = Buf(cap, 0)
         gapAhead = Buf(cap, .infinity); type = Buf(cap, 0); route = Buf(cap, 0); routePos = Buf(cap, 0); nextConn = Buf(cap, -1)
-        mayPass = Buf(cap, false); cooldown = Buf(cap, 0); standing = Buf(cap, 0); depart = Buf(cap, 0)
+        mayPass = Buf(cap, false); cooldown = Buf(cap, 0); standing = Buf(cap, 0); depart = Buf(cap, 0); cameVia = Buf(cap, -1)
         order = Buf(cap, 0); orderScratch = Buf(cap, 0)
         capacity = cap
         let net = setup.network
@@ -179,7 +181,7 @@ public final class TrafficModel: @unchecked Sendable {
     deinit {
         for b in [alive] as [Buf<Bool>] { b.free() }
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
-        nextConn.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
+        nextConn.free(); cameVia.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
         laneStart.free(); laneCount.free(); laneLength.free(); laneSpeed.free(); laneIsInternal.free(); laneConn.free()
         connTo.free(); connVia.free(); open.free(); openPrev.free(); linkState.free()
     }
@@ -232,7 +234,7 @@ public final class TrafficModel: @unchecked Sendable {
             let n = capacity * 2
             alive.grow(to: n, false); lane.grow(to: n, 0); s.grow(to: n, 0); sPrev.grow(to: n, 0); v.grow(to: n, 0); acc.grow(to: n, 0)
             gapAhead.grow(to: n, .infinity); type.grow(to: n, 0); route.grow(to: n, 0); routePos.grow(to: n, 0); nextConn.grow(to: n, -1)
-            mayPass.grow(to: n, false); cooldown.grow(to: n, 0); standing.grow(to: n, 0); depart.grow(to: n, 0)
+            mayPass.grow(to: n, false); cooldown.grow(to: n, 0); standing.grow(to: n, 0); depart.grow(to: n, 0); cameVia.grow(to: n, -1)
             order.grow(to: n, 0); orderScratch.grow(to: n, 0)
             capacity = alive.capacity
         }
@@ -247,6 +249,7 @@ public final class TrafficModel: @unchecked Sendable {
         alive[i] = true; lane[i] = Int32(l); s[i] = p; sPrev[i] = p; v[i] = sp; acc[i] = 0; gapAhead[i] = .infinity
         type[i] = Int32(t); route[i] = Int32(r); routePos[i] = Int32(ri); mayPass[i] = false; cooldown[i] = 0; standing[i] = 0
         depart[i] = time
+        cameVia[i] = -1
         nextConn[i] = computeNextConn(lane: l, route: r, routePos: ri)
         count += 1
         stats.departed += 1
@@ -401,7 +404,7 @@ public final class TrafficModel: @unchecked Sendable {
                 var ok = true
                 if !r.committed {
                     for f in network.connections[r.conn].foes {
-                        if occupied(f, ord, ls, lc) { ok = false; break }
+                        if let until = occupiedUntil(f, ord, ls, lc), r.eta < until + 0.5 { ok = false; break }
                         for g in granted where g.conn == f {
                             if g.eta < r.eta + r.clear && r.eta < g.eta + g.clear { ok = false; break }
                         }
@@ -423,17 +426,23 @@ public final class TrafficModel: @unchecked Sendable {
         }
     }
 
+    /// If connection `c` has a vehicle in the junction: the time (s) until its rear has left, estimated.
     @inline(__always)
-    func occupied(_ c: Int, _ ord: UnsafeMutablePointer<Int32>, _ ls: UnsafeMutablePointer<Int32>, _ lc: UnsafeMutablePointer<Int32>) -> Bool {
+    func occupiedUntil(_ c: Int, _ ord: UnsafeMutablePointer<Int32>, _ ls: UnsafeMutablePointer<Int32>, _ lc: UnsafeMutablePointer<Int32>) -> Float? {
         let via = Int(connVia[c])
-        if via >= 0, lc[via] > 0 { return true }
+        if via >= 0, lc[via] > 0 {
+            // The rearmost vehicle on the internal lane decides.
+            let j = Int(ord[Int(ls[via])])
+            return (laneLength[via] - s[j] + types[Int(type[j])].length + 0.5) / max(v[j], 1)
+        }
         let to = Int(connTo[c])
         let n = Int(lc[to])
         if n > 0 {
             let j = Int(ord[Int(ls[to])])
-            if s[j] - types[Int(type[j])].length < 0.5 { return true }
+            let rear = s[j] - types[Int(type[j])].length
+            if cameVia[j] == Int32(c), rear < 0.5 { return (0.5 - rear) / max(v[j], 1) }
         }
-        return false
+        return nil
     }
 
     /// IDM acceleration and the gap to the vehicle ahead for every vehicle; lanes in parallel blocks.
@@ -499,7 +508,13 @@ public final class TrafficModel: @unchecked Sendable {
             hops += 1
             if c == -1 { return (.infinity, 0, .infinity) }
             if c == -2 { return (.infinity, 0, dist) }
-            if !laneIsInternal[l], !open[c], !(mayPass[i] && hops == 1) { return (.infinity, 0, dist) }
+            if !laneIsInternal[l], !open[c], !(mayPass[i] && hops == 1) {
+                // A closed gate matters once it is within the distance a comfortable stop needs (plus margin);
+                // farther away the decision is re-taken every step before that.
+                let vi = v[i]
+                let zone = max(IDM.desiredGap(t, v: vi, approach: vi), vi * vi / (2 * t.decel) + vi * t.timeHeadway + t.minGap) + 10
+                return (.infinity, 0, dist <= zone ? dist : .infinity)
+            }
             let via = Int(connVia[c])
             let next = laneIsInternal[l] ? Int(connTo[c]) : (via >= 0 ? via : Int(connTo[c]))
             if next == Int(connTo[c]) { ri += 1; if ri >= routes[r].roads.count { ri = 0 } }
@@ -593,7 +608,7 @@ public final class TrafficModel: @unchecked Sendable {
                     }
                 }
                 if let b = best {
-                    lane[i] = Int32(b.lane); s[i] = b.sT; sPrev[i] = b.sT
+                    lane[i] = Int32(b.lane); s[i] = b.sT; sPrev[i] = b.sT; cameVia[i] = -1
                     acc[i] = b.aNew; gapAhead[i] = b.gapF
                     cooldown[i] = options.laneChangeCooldown
                     mayPass[i] = false
@@ -678,11 +693,13 @@ public final class TrafficModel: @unchecked Sendable {
                 let r = Int(route[i])
                 if laneIsInternal[l] {
                     l = Int(connTo[c])
+                    cameVia[i] = Int32(c)
                     routePos[i] = Int32((Int(routePos[i]) + 1) % routes[r].roads.count)
                 } else {
                     let via = Int(connVia[c])
                     if via >= 0 { l = via } else {
                         l = Int(connTo[c])
+                        cameVia[i] = Int32(c)
                         routePos[i] = Int32((Int(routePos[i]) + 1) % routes[r].roads.count)
                     }
                 }

@@ -25,14 +25,13 @@ extension TrafficSpec {
         try buildDetectors(net)
 
         // Vehicle types.
-        var types: [VehicleType] = [VehicleType()]
+        var types = VehicleType.presets
+        var declared = Set<String>()
         for (i, t) in (vehicleTypes ?? []).enumerated() {
             let path: [JSONPathComponent] = [.key("vehicleTypes"), .index(i)]
             if let (member, message) = t.problem() { throw TrafficError(path + [.key(member)], "vehicle type \"\(t.id)\": \(message)") }
-            if let k = types.firstIndex(where: { $0.id == t.id }) {
-                guard k == 0 else { throw TrafficError(path + [.key("id")], "duplicate vehicle type \"\(t.id)\"") }
-                types[0] = t
-            } else { types.append(t) }
+            guard declared.insert(t.id).inserted else { throw TrafficError(path + [.key("id")], "duplicate vehicle type \"\(t.id)\"") }
+            if let k = types.firstIndex(where: { $0.id == t.id }) { types[k] = t } else { types.append(t) }
         }
         func typeIndex(_ id: String?, _ path: [JSONPathComponent]) throws(TrafficError) -> Int {
             guard let id else { return 0 }
@@ -251,12 +250,13 @@ extension TrafficSpec {
                 guard l >= 0, l < lanes.count else { throw TrafficError(path + [.key("lane")], "road \"\(d.road)\" has no lane \(l)") }
                 lanes = [lanes[l]]
             }
-            guard d.at >= 0, d.at <= net.roads[r].length else {
-                throw TrafficError(path + [.key("at")], "at must be within road \"\(d.road)\" (0…\(net.roads[r].length) m), got \(d.at)")
+            let at = d.at ?? net.roads[r].length
+            guard at >= 0, at <= net.roads[r].length + 1e-3 else {
+                throw TrafficError(path + [.key("at")], "at must be within road \"\(d.road)\" (0…\(net.roads[r].length) m), got \(at)")
             }
             let len = d.length ?? 20
             guard len.isFinite, len > 0 else { throw TrafficError(path + [.key("length")], "length must be positive") }
-            net.detectors.append(Detector(id: d.id, lanes: lanes, at: d.at, length: len))
+            net.detectors.append(Detector(id: d.id, lanes: lanes, at: min(at, net.roads[r].length), length: len))
         }
     }
 }

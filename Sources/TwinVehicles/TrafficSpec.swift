@@ -106,8 +106,8 @@ public struct TrafficSpec: Codable, Sendable {
         public var road: String
         /// Lane index (default: every lane of the road).
         public var lane: Int?
-        /// Position along the road, m.
-        public var at: Float
+        /// Position along the road, m (default: its end, the stop line).
+        public var at: Float?
         /// Section length upstream of `at` used for density, m (default 20).
         public var length: Float?
     }

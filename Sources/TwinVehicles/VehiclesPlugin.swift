@@ -324,7 +324,13 @@ public enum VehiclesPlugin: TwinPlugin {
     }
 
     static func apply(_ json: JSONValue, _ ctx: SceneSectionContext) throws(JSONDecodingError) {
-        let spec = try ctx.decoder.decode(TrafficSpec.self, from: json)
+        // On any error the traffic system still builds (on an empty network), so the scene reports this problem only.
+        let empty = TrafficScene(setup: TrafficSetup(network: Network(), types: VehicleType.presets, routes: [], flows: [], vehicles: []))
+        let spec: TrafficSpec
+        do { spec = try ctx.decoder.decode(TrafficSpec.self, from: json) } catch {
+            ctx.world.setResource(empty)
+            throw error
+        }
         let file = ctx.scene.file
         do {
             let setup = try spec.setup { (name) throws(TrafficError) -> String in
@@ -336,6 +342,7 @@ public enum VehiclesPlugin: TwinPlugin {
             }
             ctx.world.setResource(TrafficScene(setup: setup))
         } catch {
+            ctx.world.setResource(empty)
             let at = json.value(at: error.path) ?? deepest(json, error.path)
             throw ctx.error(error.message, at: at, path: error.path)
         }
