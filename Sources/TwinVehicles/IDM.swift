@@ -106,8 +106,42 @@ public struct VehicleType: Codable, Hashable, Sendable {
     }
 }
 
+/// A vehicle type's numbers only (no strings), for the hot loops.
+public struct IDMParams: Sendable {
+    public var length: Float, width: Float, maxSpeed: Float, accel: Float, decel: Float, emergencyDecel: Float
+    public var timeHeadway: Float, minGap: Float, delta: Float, speedFactor: Float
+    public var politeness: Float, changeThreshold: Float, safeDecel: Float
+    /// 2√(ab)
+    public var twoSqrtAB: Float
+    public var classBit: UInt64
+}
+
+extension VehicleType {
+    public func params(classBit: UInt64 = .max) -> IDMParams {
+        IDMParams(length: length, width: width, maxSpeed: maxSpeed, accel: accel, decel: decel, emergencyDecel: emergencyDecel,
+                  timeHeadway: timeHeadway, minGap: minGap, delta: delta, speedFactor: speedFactor, politeness: politeness,
+                  changeThreshold: changeThreshold, safeDecel: safeDecel, twoSqrtAB: 2 * (accel * decel).squareRoot(), classBit: classBit)
+    }
+}
+
 /// The IDM formulas, in `Double` for analysis and in `Float` for the step.
 public enum IDM {
+    /// Desired gap s*(v, Δv), m.
+    @inlinable @inline(__always)
+    public static func desiredGap(_ t: IDMParams, v: Float, approach dv: Float) -> Float {
+        t.minGap + max(0, v * t.timeHeadway + v * dv / t.twoSqrtAB)
+    }
+
+    /// IDM acceleration (see the `VehicleType` overload).
+    @inlinable @inline(__always)
+    public static func acceleration(_ t: IDMParams, v: Float, v0: Float, gap: Float, leaderSpeed: Float) -> Float {
+        let free = freeTerm(v, v0, t.delta)
+        guard gap < .infinity else { return max(-t.emergencyDecel, t.accel * free) }
+        guard gap > 0 else { return -t.emergencyDecel }
+        let r = desiredGap(t, v: v, approach: v - leaderSpeed) / gap
+        return max(-t.emergencyDecel, t.accel * (free - r * r))
+    }
+
     /// Desired gap s*(v, Δv) = s0 + max(0, vT + vΔv / (2√(ab))), m.
     @inlinable @inline(__always)
     public static func desiredGap(_ t: VehicleType, v: Float, approach dv: Float) -> Float {

@@ -111,6 +111,10 @@ public final class TrafficModel: @unchecked Sendable {
     var linkState: Buf<LinkState>
     var crossingOccupied: [Bool]
     let multiLaneLanes: [Int]
+    let tpar: Buf<IDMParams>
+    let routeStart: Buf<Int32>, routeCount: Buf<Int32>, routeRoads: Buf<Int32>, routeRepeats: Buf<Bool>
+    let laneOutStart: Buf<Int32>, laneOutCount: Buf<Int32>, outConn: Buf<Int32>, connToRoad: Buf<Int32>
+    let laneHasCrossings: Buf<Bool>
     let laneDetectors: [[Int]]
     let laneBlocks: [Range<Int>]
 
@@ -159,6 +163,24 @@ public final class TrafficModel: @unchecked Sendable {
         connTo = Buf(nc, 0); connVia = Buf(nc, -1); open = Buf(nc, true); openPrev = Buf(nc, true); linkState = Buf(nc, .green)
         for (i, c) in net.connections.enumerated() { connTo[i] = Int32(c.toLane); connVia[i] = Int32(c.via) }
         crossingOccupied = Array(repeating: false, count: net.crossings.count)
+        tpar = Buf(max(1, setup.types.count), VehicleType().params())
+        for (k, t) in setup.types.enumerated() { tpar[k] = t.params(classBit: net.classBit(t.class)) }
+        let nr = max(1, setup.routes.count)
+        routeStart = Buf(nr, 0); routeCount = Buf(nr, 0); routeRepeats = Buf(nr, false)
+        routeRoads = Buf(max(1, setup.routes.reduce(0) { $0 + $1.roads.count }), 0)
+        var at = 0
+        for (k, r) in setup.routes.enumerated() {
+            routeStart[k] = Int32(at); routeCount[k] = Int32(r.roads.count); routeRepeats[k] = r.repeats
+            for x in r.roads { routeRoads[at] = Int32(x); at += 1 }
+        }
+        laneOutStart = Buf(nl, 0); laneOutCount = Buf(nl, 0); laneHasCrossings = Buf(nl, false)
+        outConn = Buf(nc, 0); connToRoad = Buf(nc, 0)
+        at = 0
+        for (i, l) in net.lanes.enumerated() {
+            laneOutStart[i] = Int32(at); laneOutCount[i] = Int32(l.outgoing.count); laneHasCrossings[i] = !l.crossings.isEmpty
+            for c in l.outgoing { outConn[at] = Int32(c); at += 1 }
+        }
+        for (i, c) in net.connections.enumerated() { connToRoad[i] = Int32(net.lanes[c.toLane].road) }
         multiLaneLanes = net.lanes.indices.filter { !net.lanes[$0].isInternal && (net.lanes[$0].left >= 0 || net.lanes[$0].right >= 0) }
         var ld: [[Int]] = Array(repeating: [], count: net.lanes.count)
         for (d, det) in net.detectors.enumerated() { for l in det.lanes { ld[l].append(d) } }
@@ -180,6 +202,8 @@ public final class TrafficModel: @unchecked Sendable {
 
     deinit {
         for b in [alive] as [Buf<Bool>] { b.free() }
+        tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
+        laneOutStart.free(); laneOutCount.free(); outConn.free(); connToRoad.free(); laneHasCrossings.free()
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
         nextConn.free(); cameVia.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
         laneStart.free(); laneCount.free(); laneLength.free(); laneSpeed.free(); laneIsInternal.free(); laneConn.free()
@@ -208,7 +232,7 @@ public final class TrafficModel: @unchecked Sendable {
     /// World pose: centre of the vehicle on its lane (y = 0) and heading direction `[x, z]`.
     public func pose(_ slot: Int) -> (center: Vec2, direction: Vec2) {
         let l = network.lanes[Int(lane[slot])]
-        let mid = max(0, s[slot] - types[Int(type[slot])].length / 2)
+        let mid = max(0, s[slot] - tpar[Int(type[slot])].length / 2)
         let p = l.shape.sample(l.drawn(mid))
         return (p.point, p.direction)
     }
@@ -277,13 +301,15 @@ public final class TrafficModel: @unchecked Sendable {
     @inline(__always)
     func computeNextConn(lane l: Int, route r: Int, routePos ri: Int) -> Int32 {
         if laneIsInternal[l] { return laneConn[l] }
-        let rs = routes[r].roads
         var nri = ri + 1
-        if nri >= rs.count {
-            guard routes[r].repeats else { return -1 }
+        if nri >= Int(routeCount[r]) {
+            guard routeRepeats[r] else { return -1 }
             nri = 0
         }
-        return network.connection(from: l, toRoad: rs[nri]).map(Int32.init) ?? -2
+        let road = routeRoads[Int(routeStart[r]) + nri]
+        let st = Int(laneOutStart[l])
+        for k in st..<(st + Int(laneOutCount[l])) where connToRoad[Int(outConn[k])] == road { return outConn[k] }
+        return -2
     }
 
     /// Places a scene vehicle at a distance along its route (walking lanes through connections).
@@ -375,7 +401,7 @@ public final class TrafficModel: @unchecked Sendable {
                 let i = Int(ord[Int(ls[fl]) + cnt - 1])
                 let nc = Int(nextConn[i])
                 guard nc >= 0 else { continue }
-                let t = types[Int(type[i])]
+                let t = tpar[Int(type[i])]
                 let d = max(0, laneLength[fl] - s[i]), sp = v[i]
                 var committed = openPrev[nc] && d < sp * sp / (2 * t.decel) + 0.5
                 var rank = network.connections[nc].rank
@@ -416,8 +442,8 @@ public final class TrafficModel: @unchecked Sendable {
                         let n = Int(lc[to])
                         if n > 0 {
                             let j = Int(ord[Int(ls[to])])
-                            let rear = s[j] - types[Int(type[j])].length
-                            if v[j] < 1, rear < types[0].length + 1 { ok = false }
+                            let rear = s[j] - tpar[Int(type[j])].length
+                            if v[j] < 1, rear < tpar[0].length + 1 { ok = false }
                         }
                     }
                 }
@@ -433,13 +459,13 @@ public final class TrafficModel: @unchecked Sendable {
         if via >= 0, lc[via] > 0 {
             // The rearmost vehicle on the internal lane decides.
             let j = Int(ord[Int(ls[via])])
-            return (laneLength[via] - s[j] + types[Int(type[j])].length + 0.5) / max(v[j], 1)
+            return (laneLength[via] - s[j] + tpar[Int(type[j])].length + 0.5) / max(v[j], 1)
         }
         let to = Int(connTo[c])
         let n = Int(lc[to])
         if n > 0 {
             let j = Int(ord[Int(ls[to])])
-            let rear = s[j] - types[Int(type[j])].length
+            let rear = s[j] - tpar[Int(type[j])].length
             if cameVia[j] == Int32(c), rear < 0.5 { return (0.5 - rear) / max(v[j], 1) }
         }
         return nil
@@ -460,17 +486,17 @@ public final class TrafficModel: @unchecked Sendable {
         let st = Int(laneStart[l])
         let ord = order.p, sp = s.p, vp = v.p, tp = type.p
         let len = laneLength[l], limit = laneSpeed[l]
-        let crossings = network.lanes[l].crossings
+        let hasCrossings = laneHasCrossings[l]
         for k in 0..<n {
             let i = Int(ord[st + k])
-            let t = types[Int(tp[i])]
+            let t = tpar[Int(tp[i])]
             let vi = vp[i], si = sp[i]
             let v0 = min(t.maxSpeed, limit * t.speedFactor)
             var a: Float
             var gapVehicle = Float.infinity
             if k + 1 < n {
                 let j = Int(ord[st + k + 1])
-                gapVehicle = sp[j] - types[Int(tp[j])].length - si
+                gapVehicle = sp[j] - tpar[Int(tp[j])].length - si
                 a = IDM.acceleration(t, v: vi, v0: v0, gap: gapVehicle, leaderSpeed: vp[j])
             } else {
                 let (g, lv, gate) = lookahead(i, lane: l, from: len - si, t: t)
@@ -478,8 +504,8 @@ public final class TrafficModel: @unchecked Sendable {
                 a = IDM.acceleration(t, v: vi, v0: v0, gap: g, leaderSpeed: lv)
                 if gate < .infinity { a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: gate, leaderSpeed: 0)) }
             }
-            if !crossings.isEmpty {
-                for c in crossings {
+            if hasCrossings {
+                for c in network.lanes[l].crossings {
                     let cr = network.crossings[c]
                     let stop = cr.at - cr.width / 2 - 1
                     if stop <= si - 0.01 { continue }
@@ -496,7 +522,7 @@ public final class TrafficModel: @unchecked Sendable {
 
     /// The nearest vehicle ahead beyond the end of lane `l` (gap, its speed) and the nearest closed gate (distance).
     @inline(__always)
-    func lookahead(_ i: Int, lane l: Int, from dist0: Float, t: VehicleType) -> (Float, Float, Float) {
+    func lookahead(_ i: Int, lane l: Int, from dist0: Float, t: IDMParams) -> (Float, Float, Float) {
         var dist = dist0
         var l = l
         var ri = Int(routePos[i])
@@ -517,11 +543,11 @@ public final class TrafficModel: @unchecked Sendable {
             }
             let via = Int(connVia[c])
             let next = laneIsInternal[l] ? Int(connTo[c]) : (via >= 0 ? via : Int(connTo[c]))
-            if next == Int(connTo[c]) { ri += 1; if ri >= routes[r].roads.count { ri = 0 } }
+            if next == Int(connTo[c]) { ri += 1; if ri >= Int(routeCount[r]) { ri = 0 } }
             let n = Int(lc[next])
             if n > 0 {
                 let j = Int(ord[Int(ls[next])])
-                return (dist + s[j] - types[Int(type[j])].length, v[j], .infinity)
+                return (dist + s[j] - tpar[Int(type[j])].length, v[j], .infinity)
             }
             if dist > 250 { return (.infinity, 0, .infinity) }
             dist += laneLength[next]
@@ -544,8 +570,8 @@ public final class TrafficModel: @unchecked Sendable {
                 if lane[i] != Int32(l) { continue }
                 cooldown[i] -= dt
                 if cooldown[i] > 0 { continue }
-                let t = types[Int(type[i])]
-                let bit = net.classBit(t.class)
+                let t = tpar[Int(type[i])]
+                let bit = t.classBit
                 let mandatory = nextConn[i] == -2
                 let nextRoad: Int? = {
                     let rs = routes[Int(route[i])].roads
@@ -578,7 +604,7 @@ public final class TrafficModel: @unchecked Sendable {
                     }
                     let v0 = min(t.maxSpeed, laneSpeed[target] * t.speedFactor)
                     var gapF = Float.infinity, vL: Float = 0
-                    if lo < tn { let j = Int(order[ts + lo]); gapF = s[j] - types[Int(type[j])].length - sT; vL = v[j] }
+                    if lo < tn { let j = Int(order[ts + lo]); gapF = s[j] - tpar[Int(type[j])].length - sT; vL = v[j] }
                     var follower = -1, gapB = Float.infinity
                     if lo > 0 { follower = Int(order[ts + lo - 1]); gapB = sT - t.length - s[follower] }
                     guard gapF > 0.5, gapB > 0.5 else { continue }
@@ -587,7 +613,7 @@ public final class TrafficModel: @unchecked Sendable {
                     guard aNew >= -t.safeDecel else { continue }
                     var aN: Float = 0, dN: Float = 0
                     if follower >= 0 {
-                        let ft = types[Int(type[follower])]
+                        let ft = tpar[Int(type[follower])]
                         aN = IDM.acceleration(ft, v: v[follower], v0: min(ft.maxSpeed, laneSpeed[target] * ft.speedFactor), gap: gapB, leaderSpeed: v[i])
                         guard aN >= -ft.safeDecel else { continue }
                         dN = aN - acc[follower]
@@ -595,9 +621,9 @@ public final class TrafficModel: @unchecked Sendable {
                     var dO: Float = 0
                     if k > 0 {
                         let o = Int(order[st + k - 1])
-                        let ot = types[Int(type[o])]
+                        let ot = tpar[Int(type[o])]
                         var gapO = Float.infinity, vO: Float = 0
-                        if k + 1 < n { let j = Int(order[st + k + 1]); gapO = s[j] - types[Int(type[j])].length - s[o]; vO = v[j] }
+                        if k + 1 < n { let j = Int(order[st + k + 1]); gapO = s[j] - tpar[Int(type[j])].length - s[o]; vO = v[j] }
                         let aO = IDM.acceleration(ot, v: v[o], v0: min(ot.maxSpeed, laneSpeed[l] * ot.speedFactor), gap: gapO, leaderSpeed: vO)
                         dO = aO - acc[o]
                     }
@@ -694,13 +720,13 @@ public final class TrafficModel: @unchecked Sendable {
                 if laneIsInternal[l] {
                     l = Int(connTo[c])
                     cameVia[i] = Int32(c)
-                    routePos[i] = Int32((Int(routePos[i]) + 1) % routes[r].roads.count)
+                    routePos[i] = Int32((Int(routePos[i]) + 1) % Int(routeCount[r]))
                 } else {
                     let via = Int(connVia[c])
                     if via >= 0 { l = via } else {
                         l = Int(connTo[c])
                         cameVia[i] = Int32(c)
-                        routePos[i] = Int32((Int(routePos[i]) + 1) % routes[r].roads.count)
+                        routePos[i] = Int32((Int(routePos[i]) + 1) % Int(routeCount[r]))
                     }
                 }
                 lane[i] = Int32(l)
@@ -750,9 +776,9 @@ public final class TrafficModel: @unchecked Sendable {
 
     func insert(_ p: Pending, time: Double, used: inout [Int]) -> Bool {
         let r = routes[Int(p.route)]
-        let t = types[Int(p.type)]
+        let t = tpar[Int(p.type)]
         let road = network.roads[r.roads[0]]
-        let bit = network.classBit(t.class)
+        let bit = t.classBit
         var candidates: [Int] = p.lane >= 0 ? [road.lanes[Int(p.lane)]] : road.lanes.filter { network.lanes[$0].allowMask & bit != 0 }
         if p.lane < 0, r.roads.count > 1 {
             let leading = candidates.filter { network.connection(from: $0, toRoad: r.roads[1]) != nil }
@@ -764,7 +790,7 @@ public final class TrafficModel: @unchecked Sendable {
             var room = Float.infinity
             if n > 0 {
                 let j = Int(order[Int(laneStart[l])])
-                room = s[j] - types[Int(type[j])].length - t.length
+                room = s[j] - tpar[Int(type[j])].length - t.length
                 if lane[j] != Int32(l) { room = .infinity }
             }
             if best == nil || room > best!.room { best = (l, room) }
