@@ -143,9 +143,8 @@ public enum IDM {
     }
 
     /// Desired gap s*(v, Δv) = s0 + max(0, vT + vΔv / (2√(ab))), m.
-    @inlinable @inline(__always)
     public static func desiredGap(_ t: VehicleType, v: Float, approach dv: Float) -> Float {
-        t.minGap + max(0, v * t.timeHeadway + v * dv / (2 * (t.accel * t.decel).squareRoot()))
+        desiredGap(t.params(), v: v, approach: dv)
     }
 
     /// Free-road term 1 − (v/v0)^δ (δ = 4 without `pow`).
@@ -158,13 +157,8 @@ public enum IDM {
 
     /// dv/dt = a [1 − (v/v0)^δ − (s*/s)²], m/s²; `gap` = .infinity for a free road.
     /// Floored at −emergencyDecel; a gap ≤ 0 gives −emergencyDecel.
-    @inlinable @inline(__always)
     public static func acceleration(_ t: VehicleType, v: Float, v0: Float, gap: Float, leaderSpeed: Float) -> Float {
-        let free = freeTerm(v, v0, t.delta)
-        guard gap < .infinity else { return max(-t.emergencyDecel, t.accel * free) }
-        guard gap > 0 else { return -t.emergencyDecel }
-        let r = desiredGap(t, v: v, approach: v - leaderSpeed) / gap
-        return max(-t.emergencyDecel, t.accel * (free - r * r))
+        acceleration(t.params(), v: v, v0: v0, gap: gap, leaderSpeed: leaderSpeed)
     }
 
     /// Equilibrium gap s_e(v) = (s0 + vT) / √(1 − (v/v0)^δ), m (∞ at v ≥ v0).

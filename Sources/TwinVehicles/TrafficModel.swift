@@ -201,7 +201,7 @@ public final class TrafficModel: @unchecked Sendable {
     }
 
     deinit {
-        for b in [alive] as [Buf<Bool>] { b.free() }
+        alive.free()
         tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
         laneOutStart.free(); laneOutCount.free(); outConn.free(); connToRoad.free(); laneHasCrossings.free()
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
@@ -799,11 +799,8 @@ public final class TrafficModel: @unchecked Sendable {
         let v0 = min(t.maxSpeed, laneSpeed[b.lane] * t.speedFactor)
         var speed = p.speed >= 0 ? p.speed : v0
         if b.room < .infinity { speed = min(speed, max(0, (b.room - t.minGap) / max(t.timeHeadway, 0.1))) }
-        let slot = spawn(type: Int(p.type), route: Int(p.route), routeIndex: 0, lane: b.lane, position: t.length, speed: speed, time: p.depart)
-        if p.flow >= 0 || true {
-            // Insert into the lane index now so the next insertion this step sees it.
-            _ = slot
-        }
+        _ = spawn(type: Int(p.type), route: Int(p.route), routeIndex: 0, lane: b.lane, position: t.length, speed: speed, time: p.depart)
+        // One insertion per lane per step: the lane index is rebuilt after the departures.
         used.append(b.lane)
         return true
     }
@@ -830,8 +827,6 @@ public final class TrafficModel: @unchecked Sendable {
         for k in 0..<m { lc[Int(lane[Int(orderScratch[k])])] += 1 }
         var acc: Int32 = 0
         for l in 0..<nl { ls[l] = acc; acc += lc[l] }
-        var fill = Array(repeating: Int32(0), count: 0)
-        _ = fill
         // Scatter: use laneStart as a cursor, then restore it.
         for k in 0..<m {
             let i = orderScratch[k]
@@ -840,7 +835,6 @@ public final class TrafficModel: @unchecked Sendable {
             ls[l] += 1
         }
         for l in 0..<nl { ls[l] -= lc[l] }
-        fill = []
         let sp = s.p, op = order.p
         for l in 0..<nl where lc[l] > 1 {
             let st = Int(ls[l]), e = st + Int(lc[l])

@@ -134,6 +134,7 @@ extension TrafficSpec {
                 placed.append(.init(type: t, route: r, lane: first.lanes[laneIdx], position: p, speed: speed, depart: 0))
             }
         }
+        let declaredRoutes = routes.count
         // Imported demand: one placed vehicle per <vehicle>, departing at its time.
         for v in importedVehicles {
             let path: [JSONPathComponent] = [.key("import"), .key("sumoRoutes")]
@@ -150,7 +151,7 @@ extension TrafficSpec {
             let t = try typeIndex(types.contains { $0.id == v.type } ? v.type : nil, path)
             placed.append(.init(type: t, route: routes.count - 1, lane: -1, position: -1, speed: v.departSpeed ?? 0, depart: v.depart))
         }
-        return TrafficSetup(network: net, types: types, routes: routes, flows: flows, vehicles: placed)
+        return TrafficSetup(network: net, types: types, routes: routes, flows: flows, vehicles: placed, declaredRoutes: declaredRoutes)
     }
 
     /// Signal link indices and phase states for inline signal nodes; coverage check for all.

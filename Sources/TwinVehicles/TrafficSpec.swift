@@ -149,6 +149,8 @@ public struct TrafficSetup: @unchecked Sendable {
     public var routes: [Route]
     public var flows: [Flow]
     public var vehicles: [Placed]
+    /// Routes declared in the section (the first ones); the rest came with imported vehicles.
+    public var declaredRoutes: Int = 0
 }
 
 extension TrafficSpec {

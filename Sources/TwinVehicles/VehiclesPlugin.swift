@@ -88,6 +88,19 @@ public struct TrafficSignal: DefaultComponent, DocumentedComponent, Hashable {
     public func hashState(into h: inout StableHasher) { h.combine(Int(node)); h.combine(Int(phase)); h.combine(queue); h.combine(maxQueue) }
 }
 
+/// Travel times on one declared route (one entity per `traffic.routes` entry, named by its id).
+public struct TrafficRoute: DefaultComponent, DocumentedComponent, Hashable {
+    public var index: Int32 = 0
+    /// Vehicles that completed the route.
+    public var arrived: Int = 0
+    /// Their mean travel time, s.
+    public var meanTravelTime: Double = 0
+    public init() {}
+    public static let summary = "A route's completed trips and their mean travel time."
+    public static let fieldUnits = ["meanTravelTime": "s"]
+    public func hashState(into h: inout StableHasher) { h.combine(Int(index)); h.combine(arrived); h.combine(meanTravelTime) }
+}
+
 /// A vehicle left the network.
 public struct VehicleExited: Sendable, Hashable {
     public let entity: Entity
@@ -142,7 +155,7 @@ public final class TrafficSystem: UpdateSystem {
     public static let id: SystemID = "vehicles.traffic"
     public static let summary = "Lane-graph traffic: IDM car-following, MOBIL lane changes, signals, priority junctions, crossings, flows."
     public static let reads = ["Walker", "Position"]
-    public static let writes = ["Position", "Rotation", "Vehicle", "TrafficStats", "TrafficDetector", "TrafficSignal"]
+    public static let writes = ["Position", "Rotation", "Vehicle", "TrafficStats", "TrafficDetector", "TrafficSignal", "TrafficRoute"]
     public static let emits = ["VehicleExited", "DetectorPassage"]
 
     /// Largest supported step, s.
@@ -156,6 +169,7 @@ public final class TrafficSystem: UpdateSystem {
     let statsEntity: Entity
     var detectorEntities: [Entity] = []
     var signalEntities: [(Int, Entity)] = []
+    var routeEntities: [Entity] = []
     var maxQueue: [Int] = []
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
@@ -196,6 +210,13 @@ public final class TrafficSystem: UpdateSystem {
             signalEntities.append((n, e))
         }
         maxQueue = Array(repeating: 0, count: signalEntities.count)
+        for r in 0..<scene.setup.declaredRoutes {
+            let e = w.spawn()
+            w.insert(Name(model.routes[r].id), on: e)
+            var tr = TrafficRoute(); tr.index = Int32(r)
+            w.insert(tr, on: e)
+            routeEntities.append(e)
+        }
         for slot in model.slotsInOrder.sorted() { spawnEntity(slot, world: w, direct: true) }
     }
 
@@ -291,6 +312,12 @@ public final class TrafficSystem: UpdateSystem {
             td.density = Float(inSection) / (det.length / 1000) / Float(max(1, det.lanes.count))
             _ = world.insert(td, on: e)
         }
+        for (r, e) in routeEntities.enumerated() {
+            var tr = TrafficRoute(); tr.index = Int32(r)
+            tr.arrived = st.routeArrivals[r]
+            tr.meanTravelTime = tr.arrived > 0 ? st.routeTravelTime[r] / Double(tr.arrived) : 0
+            _ = world.insert(tr, on: e)
+        }
         for (k, (n, e)) in signalEntities.enumerated() {
             var ts = TrafficSignal(); ts.node = Int32(n)
             if let p = model.network.nodes[n].program { ts.phase = Int32(p.phase(at: step.time)) }
@@ -311,6 +338,7 @@ public enum VehiclesPlugin: TwinPlugin {
         catalog.register(component: TrafficStats.self)
         catalog.register(component: TrafficDetector.self)
         catalog.register(component: TrafficSignal.self)
+        catalog.register(component: TrafficRoute.self)
         catalog.register(component: Walker.self)
         catalog.register(TrafficSystem.self)
         catalog.register(

@@ -160,6 +160,22 @@ struct BehaviourTests {
         #expect(a.last != c.last)
     }
 
+    @Test("measurement entities: per-route travel times add up to the network's arrivals; signal queues; detectors count")
+    func measurementEntities() throws {
+        let f = try SceneFixture(file: packageRoot() + "/Scenes/signalised-crossing.json")
+        var maxQueue = 0
+        f.run(steps: 1200) { _ in maxQueue = max(maxQueue, f.values(TrafficSignal.self).first?.1.queue ?? 0) }
+        let stats = try #require(f.values(TrafficStats.self).first?.1)
+        let routes = f.values(TrafficRoute.self).map(\.1)
+        #expect(routes.count == 12)
+        #expect(stats.arrived > 20)
+        #expect(routes.reduce(0) { $0 + $1.arrived } == stats.arrived)
+        #expect(routes.allSatisfy { $0.arrived == 0 || $0.meanTravelTime > 15 })
+        #expect(maxQueue > 0)
+        #expect(f.values(TrafficDetector.self).allSatisfy { $0.1.count > 0 && $0.1.flow > 0 })
+        #expect(stats.running == f.values(Vehicle.self).count)
+    }
+
     @Test("vehicles are entities: Position on the lane, heading along it, one entity per model vehicle")
     func entities() throws {
         let f = try SceneFixture(file: packageRoot() + "/Scenes/ring-road.json")
