@@ -91,6 +91,9 @@ public final class TrafficModel: @unchecked Sendable {
     var depart: Buf<Double>
     /// Connection through which the vehicle entered its current normal lane (-1: none).
     var cameVia: Buf<Int32>
+    /// Index of the next stop within the vehicle's route stops; dwell time left (< 0: not dwelling).
+    var nextStop: Buf<Int32>
+    var dwell: Buf<Float>
     var freeSlots: [Int32] = []
     public private(set) var count = 0
 
@@ -115,6 +118,9 @@ public final class TrafficModel: @unchecked Sendable {
     let routeStart: Buf<Int32>, routeCount: Buf<Int32>, routeRoads: Buf<Int32>, routeRepeats: Buf<Bool>
     let laneOutStart: Buf<Int32>, laneOutCount: Buf<Int32>, outConn: Buf<Int32>, connToRoad: Buf<Int32>
     let laneHasCrossings: Buf<Bool>
+    let stopStart: Buf<Int32>, stopCount: Buf<Int32>, stopRI: Buf<Int32>, stopAt: Buf<Float>, stopDuration: Buf<Float>
+    /// Vehicles that reached (`arrived`) or left a stop this step: (slot, route, stop index).
+    public private(set) var stopEvents: [(slot: Int32, route: Int32, stop: Int32, arrived: Bool)] = []
     let laneDetectors: [[Int]]
     let laneBlocks: [Range<Int>]
 
@@ -151,6 +157,7 @@ public final class TrafficModel: @unchecked Sendable {
         alive = Buf(cap, false); lane = Buf(cap, 0); s = Buf(cap, 0); sPrev = Buf(cap, 0); v = Buf(cap, 0); acc = Buf(cap, 0)
         gapAhead = Buf(cap, .infinity); type = Buf(cap, 0); route = Buf(cap, 0); routePos = Buf(cap, 0); nextConn = Buf(cap, -1)
         mayPass = Buf(cap, false); cooldown = Buf(cap, 0); standing = Buf(cap, 0); depart = Buf(cap, 0); cameVia = Buf(cap, -1)
+        nextStop = Buf(cap, 0); dwell = Buf(cap, -1)
         order = Buf(cap, 0); orderScratch = Buf(cap, 0)
         capacity = cap
         let net = setup.network
@@ -172,6 +179,14 @@ public final class TrafficModel: @unchecked Sendable {
         for (k, r) in setup.routes.enumerated() {
             routeStart[k] = Int32(at); routeCount[k] = Int32(r.roads.count); routeRepeats[k] = r.repeats
             for x in r.roads { routeRoads[at] = Int32(x); at += 1 }
+        }
+        stopStart = Buf(nr, 0); stopCount = Buf(nr, 0)
+        let ns = max(1, setup.routes.reduce(0) { $0 + $1.stops.count })
+        stopRI = Buf(ns, 0); stopAt = Buf(ns, 0); stopDuration = Buf(ns, 0)
+        at = 0
+        for (k, r) in setup.routes.enumerated() {
+            stopStart[k] = Int32(at); stopCount[k] = Int32(r.stops.count)
+            for st in r.stops { stopRI[at] = Int32(st.routeIndex); stopAt[at] = st.at; stopDuration[at] = st.duration; at += 1 }
         }
         laneOutStart = Buf(nl, 0); laneOutCount = Buf(nl, 0); laneHasCrossings = Buf(nl, false)
         outConn = Buf(nc, 0); connToRoad = Buf(nc, 0)
@@ -203,9 +218,10 @@ public final class TrafficModel: @unchecked Sendable {
     deinit {
         alive.free()
         tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
+        stopStart.free(); stopCount.free(); stopRI.free(); stopAt.free(); stopDuration.free()
         laneOutStart.free(); laneOutCount.free(); outConn.free(); connToRoad.free(); laneHasCrossings.free()
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
-        nextConn.free(); cameVia.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
+        nextConn.free(); cameVia.free(); nextStop.free(); dwell.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
         laneStart.free(); laneCount.free(); laneLength.free(); laneSpeed.free(); laneIsInternal.free(); laneConn.free()
         connTo.free(); connVia.free(); open.free(); openPrev.free(); linkState.free()
     }
@@ -259,6 +275,7 @@ public final class TrafficModel: @unchecked Sendable {
             alive.grow(to: n, false); lane.grow(to: n, 0); s.grow(to: n, 0); sPrev.grow(to: n, 0); v.grow(to: n, 0); acc.grow(to: n, 0)
             gapAhead.grow(to: n, .infinity); type.grow(to: n, 0); route.grow(to: n, 0); routePos.grow(to: n, 0); nextConn.grow(to: n, -1)
             mayPass.grow(to: n, false); cooldown.grow(to: n, 0); standing.grow(to: n, 0); depart.grow(to: n, 0); cameVia.grow(to: n, -1)
+            nextStop.grow(to: n, 0); dwell.grow(to: n, -1)
             order.grow(to: n, 0); orderScratch.grow(to: n, 0)
             capacity = alive.capacity
         }
@@ -274,6 +291,7 @@ public final class TrafficModel: @unchecked Sendable {
         type[i] = Int32(t); route[i] = Int32(r); routePos[i] = Int32(ri); mayPass[i] = false; cooldown[i] = 0; standing[i] = 0
         depart[i] = time
         cameVia[i] = -1
+        nextStop[i] = 0; dwell[i] = -1
         nextConn[i] = computeNextConn(lane: l, route: r, routePos: ri)
         count += 1
         stats.departed += 1
@@ -340,6 +358,7 @@ public final class TrafficModel: @unchecked Sendable {
         departedSlots.removeAll(keepingCapacity: true)
         exited.removeAll(keepingCapacity: true)
         passages.removeAll(keepingCapacity: true)
+        stopEvents.removeAll(keepingCapacity: true)
         updateSignals(time: time)
         updateCrossings(walkers)
         controlJunctions()
@@ -513,6 +532,16 @@ public final class TrafficModel: @unchecked Sendable {
                         a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: stop - si, leaderSpeed: 0))
                     }
                     break
+                }
+            }
+            let r = Int(route[i])
+            let ns = Int(nextStop[i])
+            if ns < Int(stopCount[r]) {
+                let k = Int(stopStart[r]) + ns
+                if stopRI[k] == routePos[i], !laneIsInternal[l] {
+                    // A standing obstacle s0 beyond the stop point, so the front halts at it.
+                    let at = min(stopAt[k], len)
+                    a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: max(0.01, at + t.minGap - si), leaderSpeed: 0))
                 }
             }
             acc[i] = a
@@ -703,6 +732,25 @@ public final class TrafficModel: @unchecked Sendable {
             let i = Int(order[k])
             guard alive[i] else { continue }
             var l = Int(lane[i])
+            let r0 = Int(route[i]), ns = Int(nextStop[i])
+            if ns < Int(stopCount[r0]) {
+                let k = Int(stopStart[r0]) + ns
+                let ri = routePos[i]
+                if stopRI[k] == ri, !laneIsInternal[l] {
+                    let at = min(stopAt[k], laneLength[l])
+                    if dwell[i] >= 0 || (v[i] < 0.1 && abs(at - s[i]) < 1.5) {
+                        if dwell[i] < 0 { dwell[i] = stopDuration[k]; stopEvents.append((Int32(i), Int32(r0), Int32(ns), true)) }
+                        dwell[i] -= Float(dt)
+                        standing[i] = 0
+                        if dwell[i] <= 0 { dwell[i] = -1; nextStop[i] += 1; stopEvents.append((Int32(i), Int32(r0), Int32(ns), false)) }
+                        continue
+                    } else if s[i] > at + 1.5 {
+                        nextStop[i] += 1   // passed it (e.g. entered the road behind it)
+                    }
+                } else if stopRI[k] < ri {
+                    nextStop[i] += 1
+                }
+            }
             if v[i] < 0.1 {
                 if standing[i] == 0 { stats.stops += 1 }
                 standing[i] += Float(dt)
@@ -721,12 +769,14 @@ public final class TrafficModel: @unchecked Sendable {
                     l = Int(connTo[c])
                     cameVia[i] = Int32(c)
                     routePos[i] = Int32((Int(routePos[i]) + 1) % Int(routeCount[r]))
+                    if routePos[i] == 0 { nextStop[i] = 0 }
                 } else {
                     let via = Int(connVia[c])
                     if via >= 0 { l = via } else {
                         l = Int(connTo[c])
                         cameVia[i] = Int32(c)
                         routePos[i] = Int32((Int(routePos[i]) + 1) % Int(routeCount[r]))
+                        if routePos[i] == 0 { nextStop[i] = 0 }
                     }
                 }
                 lane[i] = Int32(l)

@@ -76,7 +76,25 @@ extension TrafficSpec {
                     roads += p.dropFirst()
                 }
             }
-            routes.append(.init(id: r.id, roads: roads, repeats: r.repeat ?? false))
+            var stops: [TrafficSetup.Stop] = []
+            var from = 0
+            for (k, st) in (r.stops ?? []).enumerated() {
+                let sp = path + [.key("stops"), .index(k)]
+                let rd = try road(st.road, sp + [.key("road")])
+                guard let ri = roads[from...].firstIndex(of: rd) else {
+                    throw TrafficError(sp + [.key("road")], "route \"\(r.id)\" does not pass road \"\(st.road)\" (after its previous stop)")
+                }
+                let len = net.roads[rd].length
+                let at = st.at ?? max(0.5, len - 1)
+                guard at > 0, at <= len else { throw TrafficError(sp + [.key("at")], "at must be within road \"\(st.road)\" (0…\(len) m), got \(at)") }
+                guard st.duration.isFinite, st.duration >= 0 else { throw TrafficError(sp + [.key("duration")], "duration must be ≥ 0, got \(st.duration)") }
+                if let prev = stops.last, prev.routeIndex == ri, prev.at >= at {
+                    throw TrafficError(sp + [.key("at")], "stops on one road must be in driving order")
+                }
+                stops.append(.init(id: st.id ?? "\(st.road)@\(at)", routeIndex: ri, at: at, duration: Float(st.duration)))
+                from = ri
+            }
+            routes.append(.init(id: r.id, roads: roads, repeats: r.repeat ?? false, stops: stops))
         }
         func routeIndex(_ id: String, _ path: [JSONPathComponent]) throws(TrafficError) -> Int {
             guard let k = routes.firstIndex(where: { $0.id == id }) else {

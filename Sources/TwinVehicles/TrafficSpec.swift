@@ -69,6 +69,17 @@ public struct TrafficSpec: Codable, Sendable {
         public var via: [String]?
         /// Start over at the end (ring roads, shuttles).
         public var `repeat`: Bool?
+        /// Stations where vehicles on this route stop and dwell (in route order).
+        public var stops: [StopSpec]?
+    }
+    public struct StopSpec: Codable, Sendable {
+        /// Name reported in `VehicleAtStop` events (default: road@at).
+        public var id: String?
+        public var road: String
+        /// Where the front bumper stops, m along the road (default: 1 m before its end).
+        public var at: Float?
+        /// Dwell time, s.
+        public var duration: Double
     }
     public enum Arrivals: String, Codable, Sendable { case fixed, poisson }
     public struct FlowSpec: Codable, Sendable {
@@ -134,7 +145,11 @@ public struct TrafficSpec: Codable, Sendable {
 
 /// Everything the traffic system needs, validated.
 public struct TrafficSetup: @unchecked Sendable {
-    public struct Route: Sendable { public var id: String; public var roads: [Int]; public var repeats: Bool }
+    public struct Stop: Sendable { public var id: String; public var routeIndex: Int; public var at: Float; public var duration: Float }
+    public struct Route: Sendable {
+        public var id: String; public var roads: [Int]; public var repeats: Bool
+        public var stops: [Stop] = []
+    }
     public struct Flow: Sendable {
         public var id: String; public var route: Int; public var type: Int; public var rate: Double
         public var poisson: Bool; public var start: Double; public var stop: Double?; public var limit: Int?

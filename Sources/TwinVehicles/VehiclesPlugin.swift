@@ -108,6 +108,15 @@ public struct VehicleExited: Sendable, Hashable {
     public let time: Double
 }
 
+/// A vehicle reached (`arrived`) or left a stop of its route at `time`.
+public struct VehicleAtStop: Sendable, Hashable {
+    public let entity: Entity
+    public let route: String
+    public let stop: String
+    public let arrived: Bool
+    public let time: Double
+}
+
 /// A vehicle's front passed a detector at `time` (interpolated within the step).
 public struct DetectorPassage: Sendable, Hashable {
     public let detector: String
@@ -126,7 +135,8 @@ public struct TrafficScene: @unchecked Sendable {
 ///   `yellowDecel` (m/s², 3), `laneChangeCooldown` (s, 3), `crossingMargin` (m, 1).
 /// - Supported dt: 0 < dt ≤ 1 s (a scene error otherwise).
 /// - Reads: Walker, Position (agents on crossings). Writes: Position, Rotation, Vehicle,
-///   TrafficStats, TrafficDetector, TrafficSignal. Emits: VehicleExited, DetectorPassage.
+///   TrafficStats, TrafficDetector, TrafficSignal, TrafficRoute. Emits: VehicleExited,
+///   DetectorPassage, VehicleAtStop.
 public final class TrafficSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
         public var scheme: String = "ballistic"
@@ -156,7 +166,7 @@ public final class TrafficSystem: UpdateSystem {
     public static let summary = "Lane-graph traffic: IDM car-following, MOBIL lane changes, signals, priority junctions, crossings, flows."
     public static let reads = ["Walker", "Position"]
     public static let writes = ["Position", "Rotation", "Vehicle", "TrafficStats", "TrafficDetector", "TrafficSignal", "TrafficRoute"]
-    public static let emits = ["VehicleExited", "DetectorPassage"]
+    public static let emits = ["VehicleExited", "DetectorPassage", "VehicleAtStop"]
 
     /// Largest supported step, s.
     public static let maxDt = 1.0
@@ -256,6 +266,10 @@ public final class TrafficSystem: UpdateSystem {
             guard s < entities.count else { continue }
             world.commands.despawn(entities[s])
             world.send(VehicleExited(entity: entities[s], reason: reason, time: step.endTime))
+        }
+        for e in model.stopEvents where Int(e.slot) < entities.count {
+            let route = model.routes[Int(e.route)]
+            world.send(VehicleAtStop(entity: entities[Int(e.slot)], route: route.id, stop: route.stops[Int(e.stop)].id, arrived: e.arrived, time: step.endTime))
         }
         for p in model.passages {
             world.send(DetectorPassage(detector: model.network.detectors[p.detector].id, time: p.time, speed: p.speed))
@@ -416,7 +430,8 @@ extension TrafficSpec {
       "vehicleTypes": [{"id": "car", "class": "car", "length": 5, "width": 1.8, "maxSpeed": 36.11, "accel": 1, "decel": 1.5,
                         "emergencyDecel": 9, "timeHeadway": 1, "minGap": 2, "delta": 4, "speedFactor": 1, "politeness": 0.2,
                         "changeThreshold": 0.1, "safeDecel": 4}],
-      "routes": [{"id": "ns", "roads": ["NC", "CS"], "from": "NC", "to": "CS", "via": ["CS"], "repeat": false}],
+      "routes": [{"id": "ns", "roads": ["NC", "CS"], "from": "NC", "to": "CS", "via": ["CS"], "repeat": false,
+                  "stops": [{"id": "dock", "road": "CS", "at": 20, "duration": 30}]}],
       "flows": [{"id": "north", "route": "ns", "type": "car", "rate": 600, "arrivals": "poisson", "start": 0, "stop": 3600,
                  "limit": 100, "departSpeed": 10, "departLane": 0, "maxDepartDelay": 60}],
       "vehicles": [{"type": "car", "route": "ns", "lane": 0, "position": 10, "positions": [10, 20], "speed": 0}],

@@ -232,3 +232,41 @@ struct BehaviourTests {
         }
     }
 }
+
+@Suite("Route stops (stations)")
+struct StopTests {
+    @Test("forklift-aisles.json: forklifts stop at the racks for 25 s and at the dock for 20 s, standing; nobody gets stuck")
+    func stations() throws {
+        let f = try SceneFixture(file: packageRoot() + "/Scenes/forklift-aisles.json")
+        var reader = EventReader<VehicleAtStop>()
+        var arrivedAt: [Entity: Double] = [:]
+        var dwellTimes: [String: [Double]] = [:]
+        try f.run(steps: 4000) { sim in
+            for e in reader.read(sim.world) {
+                if e.arrived {
+                    arrivedAt[e.entity] = e.time
+                    let v = try #require(sim.world.get(Vehicle.self, of: e.entity))
+                    #expect(v.speed < 0.1)
+                } else if let t0 = arrivedAt.removeValue(forKey: e.entity) {
+                    dwellTimes[e.stop, default: []].append(e.time - t0)
+                }
+            }
+        }
+        #expect((dwellTimes["racks"] ?? []).count >= 3)
+        #expect((dwellTimes["dock"] ?? []).count >= 3)
+        #expect((dwellTimes["cross-dock"] ?? []).count >= 3)
+        for (stop, want) in [("racks", 25.0), ("dock", 20.0), ("cross-dock", 10.0)] {
+            for d in dwellTimes[stop] ?? [] { #expect(abs(d - want) <= 0.125 + 1e-9, "\(stop): dwell \(d)") }
+        }
+        #expect(f.values(TrafficStats.self).first?.1.stuck == 0)
+    }
+
+    @Test("bad stops: a road the route does not pass, at outside the road")
+    func badStops() {
+        let net = #"\#(twoNodes), "roads": [{"id": "ab", "from": "A", "to": "B"}, {"id": "ba", "from": "B", "to": "A"}]"#
+        let a = trafficIssues(#"{\#(net), "routes": [{"id": "r", "roads": ["ab"], "stops": [{"road": "ba", "duration": 5}]}]}"#)
+        #expect(a.count == 1 && a[0].path.jsonPath == "$.traffic.routes[0].stops[0].road" && a[0].message.contains("does not pass"), "\(a)")
+        let b = trafficIssues(#"{\#(net), "routes": [{"id": "r", "roads": ["ab"], "stops": [{"road": "ab", "at": 500, "duration": 5}]}]}"#)
+        #expect(b.count == 1 && b[0].path.jsonPath == "$.traffic.routes[0].stops[0].at", "\(b)")
+    }
+}
