@@ -118,6 +118,7 @@ public final class TrafficModel: @unchecked Sendable {
     let routeStart: Buf<Int32>, routeCount: Buf<Int32>, routeRoads: Buf<Int32>, routeRepeats: Buf<Bool>
     let laneOutStart: Buf<Int32>, laneOutCount: Buf<Int32>, outConn: Buf<Int32>, connToRoad: Buf<Int32>
     let laneHasCrossings: Buf<Bool>
+    let shapeStart: Buf<Int32>, shapeCount: Buf<Int32>, shapeScale: Buf<Float>, shapePoints: Buf<Vec2>, shapeCumulative: Buf<Float>
     let stopStart: Buf<Int32>, stopCount: Buf<Int32>, stopRI: Buf<Int32>, stopAt: Buf<Float>, stopDuration: Buf<Float>
     /// Vehicles that reached (`arrived`) or left a stop this step: (slot, route, stop index).
     public private(set) var stopEvents: [(slot: Int32, route: Int32, stop: Int32, arrived: Bool)] = []
@@ -188,6 +189,15 @@ public final class TrafficModel: @unchecked Sendable {
             stopStart[k] = Int32(at); stopCount[k] = Int32(r.stops.count)
             for st in r.stops { stopRI[at] = Int32(st.routeIndex); stopAt[at] = st.at; stopDuration[at] = st.duration; at += 1 }
         }
+        shapeStart = Buf(nl, 0); shapeCount = Buf(nl, 0); shapeScale = Buf(nl, 1)
+        let np = max(1, net.lanes.reduce(0) { $0 + $1.shape.points.count })
+        shapePoints = Buf(np, .zero); shapeCumulative = Buf(np, 0)
+        at = 0
+        for (i, l) in net.lanes.enumerated() {
+            shapeStart[i] = Int32(at); shapeCount[i] = Int32(l.shape.points.count)
+            shapeScale[i] = l.length > 0 ? l.shape.drawnLength / l.length : 1
+            for (k, p) in l.shape.points.enumerated() { shapePoints[at] = p; shapeCumulative[at] = l.shape.cumulative[k]; at += 1 }
+        }
         laneOutStart = Buf(nl, 0); laneOutCount = Buf(nl, 0); laneHasCrossings = Buf(nl, false)
         outConn = Buf(nc, 0); connToRoad = Buf(nc, 0)
         at = 0
@@ -218,6 +228,7 @@ public final class TrafficModel: @unchecked Sendable {
     deinit {
         alive.free()
         tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
+        shapeStart.free(); shapeCount.free(); shapeScale.free(); shapePoints.free(); shapeCumulative.free()
         stopStart.free(); stopCount.free(); stopRI.free(); stopAt.free(); stopDuration.free()
         laneOutStart.free(); laneOutCount.free(); outConn.free(); connToRoad.free(); laneHasCrossings.free()
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
@@ -247,10 +258,21 @@ public final class TrafficModel: @unchecked Sendable {
     }
     /// World pose: centre of the vehicle on its lane (y = 0) and heading direction `[x, z]`.
     public func pose(_ slot: Int) -> (center: Vec2, direction: Vec2) {
-        let l = network.lanes[Int(lane[slot])]
+        let l = Int(lane[slot])
         let mid = max(0, s[slot] - tpar[Int(type[slot])].length / 2)
-        let p = l.shape.sample(l.drawn(mid))
-        return (p.point, p.direction)
+        // Flat shape tables (no array retains: this runs per vehicle per step on all workers).
+        let st = Int(shapeStart[l]), n = Int(shapeCount[l])
+        let d = mid * shapeScale[l]
+        guard n >= 2 else { return (shapePoints[st], Vec2(1, 0)) }
+        var lo = st, hi = st + n - 1
+        while hi - lo > 1 {
+            let m = (lo + hi) >> 1
+            if shapeCumulative[m] <= d { lo = m } else { hi = m }
+        }
+        let seg = shapeCumulative[hi] - shapeCumulative[lo]
+        let dir = seg > 0 ? (shapePoints[hi] - shapePoints[lo]) / seg : Vec2(1, 0)
+        let t = min(max(d - shapeCumulative[lo], 0), seg)
+        return (shapePoints[lo] + dir * t, dir)
     }
     public func signalState(_ connection: Int) -> LinkState { linkState[connection] }
     public func isOpen(_ connection: Int) -> Bool { open[connection] }

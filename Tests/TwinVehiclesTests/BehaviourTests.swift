@@ -270,3 +270,31 @@ struct StopTests {
         #expect(b.count == 1 && b[0].path.jsonPath == "$.traffic.routes[0].stops[0].at", "\(b)")
     }
 }
+
+@Suite("Supported dt range")
+struct DtRangeTests {
+    @Test("signalised-crossing.json at dt 0.5 and 1 s (junctions, lane changes, crossings): no overlap on any lane, no negative speed, traffic flows")
+    func largeSteps() throws {
+        let text = try String(contentsOfFile: packageRoot() + "/Scenes/signalised-crossing.json", encoding: .utf8)
+        for dt in ["0.5", "1.0"] {
+            let f = try SceneFixture(json: text.replacingOccurrences(of: "\"dt\": 0.125", with: "\"dt\": \(dt)"))
+            var minGap = Float.infinity, minSpeed = Float.infinity
+            let steps = Int(600 / Double(dt)!)
+            f.run(steps: steps) { _ in
+                var byLane: [Int32: [Float]] = [:]
+                for (_, v) in f.values(Vehicle.self) {
+                    byLane[v.lane, default: []].append(v.position)
+                    minSpeed = min(minSpeed, v.speed)
+                }
+                for (_, ps) in byLane {
+                    let s = ps.sorted()
+                    for k in s.indices.dropFirst() { minGap = min(minGap, s[k] - 5 - s[k - 1]) }
+                }
+            }
+            let stats = try #require(f.values(TrafficStats.self).first?.1)
+            #expect(minGap > 0, "dt \(dt): min gap \(minGap)")
+            #expect(minSpeed >= 0, "dt \(dt)")
+            #expect(stats.arrived > 300 && stats.stuck == 0, "dt \(dt): \(stats)")
+        }
+    }
+}
