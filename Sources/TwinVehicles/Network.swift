@@ -32,10 +32,20 @@ public struct LaneShape: Sendable {
     }
 
     /// Point and unit direction at drawn distance `d` (clamped to the shape).
-    @inlinable
     public func sample(_ d: Float) -> (point: Vec2, direction: Vec2) {
-        let n = points.count
-        guard n >= 2 else { return (points.first ?? .zero, Vec2(1, 0)) }
+        points.withUnsafeBufferPointer { p in
+            cumulative.withUnsafeBufferPointer { c in
+                guard let pb = p.baseAddress, let cb = c.baseAddress else { return (.zero, Vec2(1, 0)) }
+                let r = Self.locate(pb, cb, min(p.count, c.count), d)
+                return (r.0, r.1)
+            }
+        }
+    }
+
+    /// Point and unit direction at drawn distance `d` along `n` points with cumulative lengths (binary search).
+    @inlinable @inline(__always)
+    static func locate(_ points: UnsafePointer<Vec2>, _ cumulative: UnsafePointer<Float>, _ n: Int, _ d: Float) -> (Vec2, Vec2) {
+        guard n >= 2 else { return (n == 1 ? points[0] : .zero, Vec2(1, 0)) }
         var lo = 0, hi = n - 1
         while hi - lo > 1 {
             let m = (lo + hi) >> 1

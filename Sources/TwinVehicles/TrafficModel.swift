@@ -261,18 +261,8 @@ public final class TrafficModel: @unchecked Sendable {
         let l = Int(lane[slot])
         let mid = max(0, s[slot] - tpar[Int(type[slot])].length / 2)
         // Flat shape tables (no array retains: this runs per vehicle per step on all workers).
-        let st = Int(shapeStart[l]), n = Int(shapeCount[l])
-        let d = mid * shapeScale[l]
-        guard n >= 2 else { return (shapePoints[st], Vec2(1, 0)) }
-        var lo = st, hi = st + n - 1
-        while hi - lo > 1 {
-            let m = (lo + hi) >> 1
-            if shapeCumulative[m] <= d { lo = m } else { hi = m }
-        }
-        let seg = shapeCumulative[hi] - shapeCumulative[lo]
-        let dir = seg > 0 ? (shapePoints[hi] - shapePoints[lo]) / seg : Vec2(1, 0)
-        let t = min(max(d - shapeCumulative[lo], 0), seg)
-        return (shapePoints[lo] + dir * t, dir)
+        let st = Int(shapeStart[l])
+        return LaneShape.locate(shapePoints.p + st, shapeCumulative.p + st, Int(shapeCount[l]), mid * shapeScale[l])
     }
     public func signalState(_ connection: Int) -> LinkState { linkState[connection] }
     public func isOpen(_ connection: Int) -> Bool { open[connection] }
