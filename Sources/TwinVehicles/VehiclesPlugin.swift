@@ -239,7 +239,8 @@ public final class TrafficSystem: UpdateSystem {
         veh.type = Int32(st.type); veh.route = Int32(st.route)
         let pos = Position(c.onGround()), rot = Rotation(Self.heading(d))
         let scale = Scale(Vec3(t.length / 4.5, 1, t.width / 1.9))
-        let kind = Kind(t.class == "forklift" || t.class == "agv" ? t.class : "vehicle")
+        // Every class renders as the standing vehicle box, scaled to its size.
+        let kind = Kind("vehicle")
         let e: Entity
         if direct {
             e = world.spawn()
