@@ -124,6 +124,11 @@ public struct DetectorPassage: Sendable, Hashable {
     public let speed: Float
 }
 
+/// Why `vehicles.traffic` cannot start in a scene.
+public struct TrafficSystemError: Error, CustomStringConvertible {
+    public var description: String
+}
+
 /// The validated `traffic` section (a world resource for `vehicles.traffic`).
 public struct TrafficScene: @unchecked Sendable {
     public var setup: TrafficSetup
@@ -184,11 +189,11 @@ public final class TrafficSystem: UpdateSystem {
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
         guard let scene = setup.world.resource(TrafficScene.self) else {
-            throw ParameterError("scheme", "vehicles.traffic needs a \"traffic\" section in the scene")
+            throw TrafficSystemError(description: "it needs a \"traffic\" section in the scene")
         }
         let dt = setup.scene.settings.dt
         guard dt > 0, dt <= Self.maxDt else {
-            throw ParameterError("scheme", "vehicles.traffic supports world.dt in (0, \(Self.maxDt)] s, got \(dt)")
+            throw TrafficSystemError(description: "it supports world.dt in (0, \(Self.maxDt)] s, got \(dt)")
         }
         var opts = TrafficModel.Options()
         opts.scheme = TrafficModel.Scheme(rawValue: parameters.scheme) ?? .ballistic

@@ -3,6 +3,11 @@ import TwinRuntime
 import TwinTesting
 @testable import TwinVehicles
 
+/// The issues of a scene.
+func issues(_ text: String) -> [SceneIssue] {
+    do { _ = try SceneLoader().load(text: text, file: "t.json"); return [] } catch { return error.issues }
+}
+
 /// The issues of a scene with the given `traffic` section (and the traffic system).
 func trafficIssues(_ traffic: String, world: String = #"{"dt": 0.125}"#) -> [SceneIssue] {
     do {
@@ -78,7 +83,9 @@ struct BadInputTests {
         expectIssue(#"{\#(net), "crossings": [{"id": "z", "road": "ab", "at": 99}]}"#, path: "$.traffic.crossings[0].at", contains: "must lie inside road")
         expectIssue(#"{\#(net), "detectors": [{"id": "d", "road": "ab", "at": 500}]}"#, path: "$.traffic.detectors[0].at", contains: "within road")
         let found = trafficIssues(#"{\#(net)}"#, world: #"{"dt": 2}"#)
-        #expect(found.count == 1 && found[0].message.contains("(0, 1.0]"), "\(found)")
+        #expect(found.count == 1 && found[0].message == "system vehicles.traffic cannot start: it supports world.dt in (0, 1.0] s, got 2.0", "\(found)")
+        let noSection = issues(#"{"systems": [{"id": "vehicles.traffic"}]}"#)
+        #expect(noSection.count == 1 && noSection[0].message.contains("needs a \"traffic\" section") && noSection[0].path.jsonPath == "$.systems[0]", "\(noSection)")
         let unknown = trafficIssues(#"{\#(net), "lanes": 2}"#)
         #expect(unknown.count == 1 && unknown[0].message.contains("lanes"), "\(unknown)")
     }
