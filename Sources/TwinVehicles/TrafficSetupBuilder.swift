@@ -6,6 +6,16 @@ extension TrafficSpec {
     /// Validates the section and builds the network, types, routes, flows and placed vehicles.
     /// `readFile` loads an imported file (path as written in the scene) or throws a message.
     public func setup(readFile: (String) throws(TrafficError) -> String = TrafficSpec.noFiles) throws(TrafficError) -> TrafficSetup {
+        if let f = self.import?.osm {
+            // OSM ways become inline nodes and roads, then everything else applies as written.
+            let text = try readFile(f)
+            let osm = try OSMImport.spec(text, file: f, path: [.key("import"), .key("osm")])
+            var merged = self
+            merged.import?.osm = nil
+            merged.nodes = (nodes ?? []) + osm.nodes
+            merged.roads = (roads ?? []) + osm.roads
+            return try merged.setup(readFile: readFile)
+        }
         var raw = try rawNetwork()
         var importedVehicles: [SumoImport.RouteFileVehicle] = []
         if let imp = self.import {

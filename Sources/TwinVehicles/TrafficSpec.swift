@@ -127,6 +127,8 @@ public struct TrafficSpec: Codable, Sendable {
         public var sumoNet: String?
         /// SUMO `.rou.xml` with `<vehicle>`s and `<route edges>` (relative to the scene file).
         public var sumoRoutes: String?
+        /// OpenStreetMap XML (`.osm`): drivable ways become roads `w<way>_<k>` (`_r` reversed), nodes `n<id>`.
+        public var osm: String?
     }
 
     public var `import`: ImportSpec?

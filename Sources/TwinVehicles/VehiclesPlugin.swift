@@ -426,7 +426,7 @@ extension TrafficSpec {
     /// A complete example of the section (also the source of its JSON Schema).
     public static let exampleJSON = """
     {
-      "import": {"sumoNet": "net.net.xml", "sumoRoutes": "demand.rou.xml"},
+      "import": {"sumoNet": "net.net.xml", "sumoRoutes": "demand.rou.xml", "osm": "town.osm"},
       "nodes": [{"id": "C", "position": [0, 0], "type": "signal", "radius": 8,
                  "signal": {"offset": 0, "phases": [{"duration": 30, "green": ["NC"], "yellow": ["NC>CS"]}]}}],
       "roads": [{"id": "NC", "from": "N", "to": "C", "lanes": 1, "laneWidth": 3.2, "speedLimit": 13.89, "priority": 1,
