@@ -38,7 +38,7 @@ public enum VehicleExit: String, Sendable, Codable {
 /// `vehicles.traffic` system mirrors it into entities).
 ///
 /// Per step: signal states → crossing occupancy → junction grants → IDM
-/// accelerations per lane (parallel; leaders through lane ends and junctions) →
+/// accelerations (parallel over slot chunks; leaders from the per-lane sorted index, through lane ends and junctions) →
 /// MOBIL lane changes → ballistic (or semi-implicit Euler) update with a no-overlap
 /// clamp → detectors → lane transitions and arrivals → departures → per-lane sort.
 ///
@@ -102,6 +102,8 @@ public final class TrafficModel: @unchecked Sendable {
     var laneCount: Buf<Int32>
     var order: Buf<Int32>
     var orderScratch: Buf<Int32>
+    /// Position of each slot in `order` (valid after `rebuildOrder`).
+    var orderIndex: Buf<Int32>
     // Lane / connection / type tables as raw arrays for the hot loop.
     let laneLength: Buf<Float>
     let laneSpeed: Buf<Float>
@@ -123,7 +125,6 @@ public final class TrafficModel: @unchecked Sendable {
     /// Vehicles that reached (`arrived`) or left a stop this step: (slot, route, stop index).
     public private(set) var stopEvents: [(slot: Int32, route: Int32, stop: Int32, arrived: Bool)] = []
     let laneDetectors: [[Int]]
-    let laneBlocks: [Range<Int>]
 
     // Departures waiting to enter.
     struct Pending { var type: Int32; var route: Int32; var lane: Int32; var position: Float; var speed: Float; var depart: Double; var deadline: Double; var flow: Int32 }
@@ -159,11 +160,12 @@ public final class TrafficModel: @unchecked Sendable {
         gapAhead = Buf(cap, .infinity); type = Buf(cap, 0); route = Buf(cap, 0); routePos = Buf(cap, 0); nextConn = Buf(cap, -1)
         mayPass = Buf(cap, false); cooldown = Buf(cap, 0); standing = Buf(cap, 0); depart = Buf(cap, 0); cameVia = Buf(cap, -1)
         nextStop = Buf(cap, 0); dwell = Buf(cap, -1)
-        order = Buf(cap, 0); orderScratch = Buf(cap, 0)
+        order = Buf(cap, 0); orderScratch = Buf(cap, 0); orderIndex = Buf(cap, 0)
         capacity = cap
         let net = setup.network
         let nl = max(1, net.lanes.count), nc = max(1, net.connections.count)
         laneStart = Buf(nl, 0); laneCount = Buf(nl, 0)
+        laneUsedStamp = Buf(nl, 0); roadFailStamp = Buf(max(1, net.roads.count), 0)
         laneLength = Buf(nl, 0); laneSpeed = Buf(nl, 0); laneIsInternal = Buf(nl, false); laneConn = Buf(nl, -1)
         for (i, l) in net.lanes.enumerated() {
             laneLength[i] = l.length; laneSpeed[i] = l.speedLimit; laneIsInternal[i] = l.isInternal; laneConn[i] = Int32(l.connection)
@@ -210,10 +212,6 @@ public final class TrafficModel: @unchecked Sendable {
         var ld: [[Int]] = Array(repeating: [], count: net.lanes.count)
         for (d, det) in net.detectors.enumerated() { for l in det.lanes { ld[l].append(d) } }
         laneDetectors = ld
-        var blocks: [Range<Int>] = []
-        var b = 0
-        while b < net.lanes.count { blocks.append(b..<min(b + 64, net.lanes.count)); b += 64 }
-        laneBlocks = blocks
         flowNext = setup.flows.map { $0.start }
         flowCount = Array(repeating: 0, count: setup.flows.count)
         timedPlacements = setup.vehicles.filter { $0.lane < 0 }.sorted { ($0.depart, $0.route) < ($1.depart, $1.route) }
@@ -226,7 +224,7 @@ public final class TrafficModel: @unchecked Sendable {
     }
 
     deinit {
-        alive.free()
+        alive.free(); laneUsedStamp.free(); roadFailStamp.free()
         tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
         shapeStart.free(); shapeCount.free(); shapeScale.free(); shapePoints.free(); shapeCumulative.free()
         stopStart.free(); stopCount.free(); stopRI.free(); stopAt.free(); stopDuration.free()
@@ -245,6 +243,34 @@ public final class TrafficModel: @unchecked Sendable {
     }
 
     public func isAlive(_ slot: Int) -> Bool { slot < capacity && alive[slot] }
+
+    /// Raw read-only views of the state for per-vehicle readers running in parallel (no exclusivity
+    /// checks per access). Valid until the next `step`.
+    public struct View: @unchecked Sendable {
+        let alive: UnsafeMutablePointer<Bool>, lane: UnsafeMutablePointer<Int32>, s: UnsafeMutablePointer<Float>
+        let v: UnsafeMutablePointer<Float>, acc: UnsafeMutablePointer<Float>, type: UnsafeMutablePointer<Int32>
+        let tpar: UnsafeMutablePointer<IDMParams>, limit: Int
+        let shapeStart: UnsafeMutablePointer<Int32>, shapeCount: UnsafeMutablePointer<Int32>, shapeScale: UnsafeMutablePointer<Float>
+        let shapePoints: UnsafeMutablePointer<Vec2>, shapeCumulative: UnsafeMutablePointer<Float>
+        public func isAlive(_ i: Int) -> Bool { i >= 0 && i < limit && alive[i] }
+        public func lane(_ i: Int) -> Int32 { lane[i] }
+        public func position(_ i: Int) -> Float { s[i] }
+        public func speed(_ i: Int) -> Float { v[i] }
+        public func acceleration(_ i: Int) -> Float { acc[i] }
+        /// Centre of the vehicle on its lane and its heading `[x, z]`.
+        public func pose(_ i: Int) -> (center: Vec2, direction: Vec2) {
+            let l = Int(lane[i])
+            let mid = max(0, s[i] - tpar[Int(type[i])].length / 2)
+            let st = Int(shapeStart[l])
+            return LaneShape.locate(shapePoints + st, shapeCumulative + st, Int(shapeCount[l]), mid * shapeScale[l])
+        }
+    }
+
+    public var view: View {
+        View(alive: alive.p, lane: lane.p, s: s.p, v: v.p, acc: acc.p, type: type.p, tpar: tpar.p, limit: slotLimit,
+             shapeStart: shapeStart.p, shapeCount: shapeCount.p, shapeScale: shapeScale.p, shapePoints: shapePoints.p,
+             shapeCumulative: shapeCumulative.p)
+    }
     public func state(_ slot: Int) -> VehicleState {
         VehicleState(lane: Int(lane[slot]), position: s[slot], speed: v[slot], acceleration: acc[slot], type: Int(type[slot]),
                      route: Int(route[slot]), routeIndex: Int(routePos[slot]), gap: gapAhead[slot])
@@ -257,13 +283,7 @@ public final class TrafficModel: @unchecked Sendable {
         return (0..<n).map { Int(order[st + $0]) }
     }
     /// World pose: centre of the vehicle on its lane (y = 0) and heading direction `[x, z]`.
-    public func pose(_ slot: Int) -> (center: Vec2, direction: Vec2) {
-        let l = Int(lane[slot])
-        let mid = max(0, s[slot] - tpar[Int(type[slot])].length / 2)
-        // Flat shape tables (no array retains: this runs per vehicle per step on all workers).
-        let st = Int(shapeStart[l])
-        return LaneShape.locate(shapePoints.p + st, shapeCumulative.p + st, Int(shapeCount[l]), mid * shapeScale[l])
-    }
+    public func pose(_ slot: Int) -> (center: Vec2, direction: Vec2) { view.pose(slot) }
     public func signalState(_ connection: Int) -> LinkState { linkState[connection] }
     public func isOpen(_ connection: Int) -> Bool { open[connection] }
     public func crossingIsOccupied(_ c: Int) -> Bool { crossingOccupied[c] }
@@ -288,7 +308,7 @@ public final class TrafficModel: @unchecked Sendable {
             gapAhead.grow(to: n, .infinity); type.grow(to: n, 0); route.grow(to: n, 0); routePos.grow(to: n, 0); nextConn.grow(to: n, -1)
             mayPass.grow(to: n, false); cooldown.grow(to: n, 0); standing.grow(to: n, 0); depart.grow(to: n, 0); cameVia.grow(to: n, -1)
             nextStop.grow(to: n, 0); dwell.grow(to: n, -1)
-            order.grow(to: n, 0); orderScratch.grow(to: n, 0)
+            order.grow(to: n, 0); orderScratch.grow(to: n, 0); orderIndex.grow(to: n, 0)
             capacity = alive.capacity
         }
         return i
@@ -502,63 +522,63 @@ public final class TrafficModel: @unchecked Sendable {
         return nil
     }
 
-    /// IDM acceleration and the gap to the vehicle ahead for every vehicle; lanes in parallel blocks.
+    /// IDM acceleration and the gap to the vehicle ahead for every vehicle.
+    /// Slots in contiguous chunks per worker (each worker writes its own stretch of `acc`/`gapAhead`,
+    /// no false sharing); the leader comes from the per-lane sorted index.
     func computeAccelerations(_ executor: ParallelExecutor) {
-        let blocks = laneBlocks
-        executor.run(blocks.count) { b in
-            for l in blocks[b] { self.accelerateLane(l) }
+        let n = slotLimit
+        let chunk = 2048
+        executor.run((n + chunk - 1) / chunk) { c in
+            let al = self.alive.p
+            for i in (c * chunk)..<min(n, (c + 1) * chunk) where al[i] { self.accelerate(i) }
         }
     }
 
     @inline(__always)
-    func accelerateLane(_ l: Int) {
-        let n = Int(laneCount[l])
-        guard n > 0 else { return }
-        let st = Int(laneStart[l])
+    func accelerate(_ i: Int) {
         let ord = order.p, sp = s.p, vp = v.p, tp = type.p
+        let l = Int(lane[i])
+        let st = Int(laneStart[l]), n = Int(laneCount[l])
+        let k = Int(orderIndex[i]) - st
         let len = laneLength[l], limit = laneSpeed[l]
-        let hasCrossings = laneHasCrossings[l]
-        for k in 0..<n {
-            let i = Int(ord[st + k])
-            let t = tpar[Int(tp[i])]
-            let vi = vp[i], si = sp[i]
-            let v0 = min(t.maxSpeed, limit * t.speedFactor)
-            var a: Float
-            var gapVehicle = Float.infinity
-            if k + 1 < n {
-                let j = Int(ord[st + k + 1])
-                gapVehicle = sp[j] - tpar[Int(tp[j])].length - si
-                a = IDM.acceleration(t, v: vi, v0: v0, gap: gapVehicle, leaderSpeed: vp[j])
-            } else {
-                let (g, lv, gate) = lookahead(i, lane: l, from: len - si, t: t)
-                gapVehicle = g
-                a = IDM.acceleration(t, v: vi, v0: v0, gap: g, leaderSpeed: lv)
-                if gate < .infinity { a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: gate, leaderSpeed: 0)) }
-            }
-            if hasCrossings {
-                for c in network.lanes[l].crossings {
-                    let cr = network.crossings[c]
-                    let stop = cr.at - cr.width / 2 - 1
-                    if stop <= si - 0.01 { continue }
-                    if crossingOccupied[c], (stop - si) > vi * vi / (2 * t.emergencyDecel) {
-                        a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: stop - si, leaderSpeed: 0))
-                    }
-                    break
-                }
-            }
-            let r = Int(route[i])
-            let ns = Int(nextStop[i])
-            if ns < Int(stopCount[r]) {
-                let k = Int(stopStart[r]) + ns
-                if stopRI[k] == routePos[i], !laneIsInternal[l] {
-                    // A standing obstacle s0 beyond the stop point, so the front halts at it.
-                    let at = min(stopAt[k], len)
-                    a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: max(0.01, at + t.minGap - si), leaderSpeed: 0))
-                }
-            }
-            acc[i] = a
-            gapAhead[i] = gapVehicle
+        let t = tpar[Int(tp[i])]
+        let vi = vp[i], si = sp[i]
+        let v0 = min(t.maxSpeed, limit * t.speedFactor)
+        var a: Float
+        var gapVehicle = Float.infinity
+        if k + 1 < n {
+            let j = Int(ord[st + k + 1])
+            gapVehicle = sp[j] - tpar[Int(tp[j])].length - si
+            a = IDM.acceleration(t, v: vi, v0: v0, gap: gapVehicle, leaderSpeed: vp[j])
+        } else {
+            let (g, lv, gate) = lookahead(i, lane: l, from: len - si, t: t)
+            gapVehicle = g
+            a = IDM.acceleration(t, v: vi, v0: v0, gap: g, leaderSpeed: lv)
+            if gate < .infinity { a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: gate, leaderSpeed: 0)) }
         }
+        if laneHasCrossings[l] {
+            for c in network.lanes[l].crossings {
+                let cr = network.crossings[c]
+                let stop = cr.at - cr.width / 2 - 1
+                if stop <= si - 0.01 { continue }
+                if crossingOccupied[c], (stop - si) > vi * vi / (2 * t.emergencyDecel) {
+                    a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: stop - si, leaderSpeed: 0))
+                }
+                break
+            }
+        }
+        let r = Int(route[i])
+        let ns = Int(nextStop[i])
+        if ns < Int(stopCount[r]) {
+            let k = Int(stopStart[r]) + ns
+            if stopRI[k] == routePos[i], !laneIsInternal[l] {
+                // A standing obstacle s0 beyond the stop point, so the front halts at it.
+                let at = min(stopAt[k], len)
+                a = min(a, IDM.acceleration(t, v: vi, v0: v0, gap: max(0.01, at + t.minGap - si), leaderSpeed: 0))
+            }
+        }
+        acc[i] = a
+        gapAhead[i] = gapVehicle
     }
 
     /// The nearest vehicle ahead beyond the end of lane `l` (gap, its speed) and the nearest closed gate (distance).
@@ -825,45 +845,59 @@ public final class TrafficModel: @unchecked Sendable {
                                    deadline: .infinity, flow: -1))
         }
         guard !pending.isEmpty else { return }
-        var keep: [Pending] = []
-        // Lanes given a vehicle this step (one insertion per lane per step).
-        var used: [Int] = []
+        // One insertion per lane per step; after a failed attempt the rest of that road's queue waits.
+        stamp &+= 1
+        pendingScratch.removeAll(keepingCapacity: true)
         for p in pending {
-            if insert(p, time: end, used: &used) { continue }
-            if p.deadline < end { stats.dropped += 1; continue }
-            keep.append(p)
-        }
-        pending = keep
-    }
-
-    func insert(_ p: Pending, time: Double, used: inout [Int]) -> Bool {
-        let r = routes[Int(p.route)]
-        let t = tpar[Int(p.type)]
-        let road = network.roads[r.roads[0]]
-        let bit = t.classBit
-        var candidates: [Int] = p.lane >= 0 ? [road.lanes[Int(p.lane)]] : road.lanes.filter { network.lanes[$0].allowMask & bit != 0 }
-        if p.lane < 0, r.roads.count > 1 {
-            let leading = candidates.filter { network.connection(from: $0, toRoad: r.roads[1]) != nil }
-            if !leading.isEmpty { candidates = leading }
-        }
-        var best: (lane: Int, room: Float)?
-        for l in candidates where !used.contains(l) {
-            let n = Int(laneCount[l])
-            var room = Float.infinity
-            if n > 0 {
-                let j = Int(order[Int(laneStart[l])])
-                room = s[j] - tpar[Int(type[j])].length - t.length
-                if lane[j] != Int32(l) { room = .infinity }
+            let road = Int(routeRoads[Int(routeStart[Int(p.route)])])
+            if roadFailStamp[road] != stamp {
+                if insert(p, time: end) { continue }
+                roadFailStamp[road] = stamp
             }
-            if best == nil || room > best!.room { best = (l, room) }
+            if p.deadline < end { stats.dropped += 1; continue }
+            pendingScratch.append(p)
         }
-        guard let b = best, b.room >= t.minGap else { return false }
-        let v0 = min(t.maxSpeed, laneSpeed[b.lane] * t.speedFactor)
+        swap(&pending, &pendingScratch)
+    }
+    var pendingScratch: [Pending] = []
+    var stamp: Int32 = 0
+    let laneUsedStamp: Buf<Int32>
+    let roadFailStamp: Buf<Int32>
+
+    func insert(_ p: Pending, time: Double) -> Bool {
+        let r = Int(p.route)
+        let t = tpar[Int(p.type)]
+        let rs = Int(routeStart[r])
+        let lanes = network.roads[Int(routeRoads[rs])].lanes
+        let next: Int32 = routeCount[r] > 1 ? routeRoads[rs + 1] : -1
+        func allowed(_ l: Int) -> Bool { network.lanes[l].allowMask & t.classBit != 0 }
+        func leadsOn(_ l: Int) -> Bool {
+            guard next >= 0 else { return true }
+            let st = Int(laneOutStart[l])
+            for k in st..<(st + Int(laneOutCount[l])) where connToRoad[Int(outConn[k])] == next { return true }
+            return false
+        }
+        // Without a given lane: the emptiest allowed lane, among those that lead on if any does.
+        let anyLeads = p.lane < 0 && lanes.contains { allowed($0) && leadsOn($0) }
+        var bestLane = -1, bestRoom = -Float.infinity
+        for (k, l) in lanes.enumerated() where laneUsedStamp[l] != stamp {
+            if p.lane >= 0 { guard k == Int(p.lane) else { continue } } else {
+                guard allowed(l), !anyLeads || leadsOn(l) else { continue }
+            }
+            var room = Float.infinity
+            if laneCount[l] > 0 {
+                let j = Int(order[Int(laneStart[l])])
+                if lane[j] == Int32(l) { room = s[j] - tpar[Int(type[j])].length - t.length }
+            }
+            if bestLane < 0 || room > bestRoom { bestLane = l; bestRoom = room }
+        }
+        guard bestLane >= 0, bestRoom >= t.minGap else { return false }
+        let v0 = min(t.maxSpeed, laneSpeed[bestLane] * t.speedFactor)
         var speed = p.speed >= 0 ? p.speed : v0
-        if b.room < .infinity { speed = min(speed, max(0, (b.room - t.minGap) / max(t.timeHeadway, 0.1))) }
-        _ = spawn(type: Int(p.type), route: Int(p.route), routeIndex: 0, lane: b.lane, position: t.length, speed: speed, time: p.depart)
+        if bestRoom < .infinity { speed = min(speed, max(0, (bestRoom - t.minGap) / max(t.timeHeadway, 0.1))) }
+        _ = spawn(type: Int(p.type), route: r, routeIndex: 0, lane: bestLane, position: t.length, speed: speed, time: p.depart)
         // One insertion per lane per step: the lane index is rebuilt after the departures.
-        used.append(b.lane)
+        laneUsedStamp[bestLane] = stamp
         return true
     }
 
@@ -910,6 +944,7 @@ public final class TrafficModel: @unchecked Sendable {
                 op[b + 1] = x
             }
         }
+        for k in 0..<m { orderIndex[Int(op[k])] = Int32(k) }
         orderCountPrev = m
     }
     var orderCountPrev = 0

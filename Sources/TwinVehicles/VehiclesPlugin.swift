@@ -281,13 +281,13 @@ public final class TrafficSystem: UpdateSystem {
             world.send(DetectorPassage(detector: model.network.detectors[p.detector].id, time: p.time, speed: p.speed))
         }
         // Mirror the model into the vehicles' components (parallel slices; per-entity independent).
-        let m = model
-        step.executor.forEachSlice(of: vehicles) { chunk, pos, rot, veh in
+        let m = model.view
+        step.executor.forEachSlice(of: vehicles, maxRows: 4096) { chunk, pos, rot, veh in
             for k in 0..<chunk.count {
                 let slot = Int(veh[k].slot)
-                guard slot >= 0, m.isAlive(slot) else { continue }
-                let st = m.state(slot)
-                veh[k].lane = Int32(st.lane); veh[k].position = st.position; veh[k].speed = st.speed; veh[k].acceleration = st.acceleration
+                guard m.isAlive(slot) else { continue }
+                veh[k].lane = m.lane(slot); veh[k].position = m.position(slot); veh[k].speed = m.speed(slot)
+                veh[k].acceleration = m.acceleration(slot)
                 let (c, d) = m.pose(slot)
                 pos[k].value = c.onGround()
                 rot[k].value = Self.heading(d)
