@@ -53,9 +53,10 @@ let package = Package(
         .target(name: "TwinCorePlugin", dependencies: ["TwinCore"], swiftSettings: engineSettings),
         .target(name: "TwinPedestrians", dependencies: ["TwinCore"], swiftSettings: modelSettings),
         .target(name: "TwinMachines", dependencies: ["TwinCore"], swiftSettings: modelSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
@@ -75,6 +76,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinPedestriansTests", dependencies: ["TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

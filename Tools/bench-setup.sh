@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the peer tools `twin bench render` compares against (run as root):
 # trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow;
-# and SimPy for `twin bench machines`.
+# JuPedSim for `twin bench pedestrians`; SimPy for `twin bench machines`;
+# SUMO for `twin bench vehicles` (run it with SUMO_HOME=/usr/share/sumo).
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -31,5 +32,13 @@ if ! python3 -c "import simpy" 2>/dev/null; then
   echo "bench-setup: installing simpy" >&2
   python3 -m pip install --quiet --disable-pip-version-check simpy >&2 \
     || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages simpy >&2
+fi
+
+# SUMO (the vehicles peer: sumo, netgenerate, duarouter, randomTrips.py under /usr/share/sumo/tools).
+if ! dpkg-query -W -f='${Status}' sumo-tools 2>/dev/null | grep -q 'install ok installed'; then
+  echo "bench-setup: installing sumo sumo-tools" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >&2
+  apt-get install -y -q --no-install-recommends sumo sumo-tools >&2
 fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -4,6 +4,7 @@ import TwinCorePlugin
 import TwinMachines
 import TwinPedestrians
 import TwinRender
+import TwinVehicles
 
 extension SystemCatalog {
     /// Every built-in plugin. This is the one place where the engine is composed:
@@ -17,6 +18,7 @@ extension SystemCatalog {
         // (sections apply in this order).
         catalog.add(PedestriansPlugin.self)
         catalog.add(MachinesPlugin.self)
+        catalog.add(VehiclesPlugin.self)
         return catalog
     }
 }
