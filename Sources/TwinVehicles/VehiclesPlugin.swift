@@ -379,14 +379,15 @@ public enum VehiclesPlugin: TwinPlugin {
             ctx.world.setResource(empty)
             throw error
         }
-        let file = ctx.scene.file
+        let scene = ctx.scene
         do {
             let setup = try spec.setup { (name) throws(TrafficError) -> String in
-                let path = name.hasPrefix("/") || !file.contains("/") ? name : String(file[..<(file.lastIndex(of: "/") ?? file.startIndex)]) + "/" + name
-                guard let text = readTextFile(path) else {
+                let path = scene.resolve(name)
+                // The runtime reads the file: plugins do no I/O.
+                guard let bytes = scene.readFile(path) else {
                     throw TrafficError([.key("import")], "cannot read \"\(name)\" (resolved to \(path))")
                 }
-                return text
+                return String(decoding: bytes, as: UTF8.self)
             }
             ctx.world.setResource(TrafficScene(setup: setup))
         } catch {
@@ -403,22 +404,6 @@ public enum VehiclesPlugin: TwinPlugin {
             if let v = json.value(at: p) { return v }
         }
         return json
-    }
-
-    /// The whole file as UTF-8 text (at most 512 MiB), or nil.
-    static func readTextFile(_ path: String) -> String? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n > 0 { bytes.append(contentsOf: buf[0..<n]) }
-            if n < buf.count { break }
-            if bytes.count > 512 << 20 { return nil }
-        }
-        if ferror(f) != 0 { return nil }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -30,8 +30,19 @@ public final class SceneContext: @unchecked Sendable {
     public let settings: WorldSettings
     public private(set) var prefabs: [String: Prefab] = [:]
 
-    public init(file: String, settings: WorldSettings) {
-        self.file = file; self.settings = settings
+    /// Reads a file named in the scene, relative to the scene file's directory (or
+    /// absolute): the runtime supplies it, so plugins read files without doing I/O
+    /// themselves (the core does none). Nil when the file cannot be read.
+    public let readFile: @Sendable (String) -> [UInt8]?
+
+    public init(file: String, settings: WorldSettings, readFile: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
+        self.file = file; self.settings = settings; self.readFile = readFile
+    }
+
+    /// `name` resolved against the scene file's directory (unchanged when absolute).
+    public func resolve(_ name: String) -> String {
+        guard !name.hasPrefix("/"), let slash = file.lastIndex(of: "/") else { return name }
+        return String(file[..<slash]) + "/" + name
     }
 
     public func addPrefab(_ p: Prefab) { prefabs[p.name] = p }

@@ -115,7 +115,13 @@ struct SceneBuild {
 
         let world = World()
         catalog.registerComponents(in: world)
-        let context = SceneContext(file: file, settings: settings)
+        let context = SceneContext(file: file, settings: settings) { path in
+            // At most 512 MiB: a scene names data files, not disk images.
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let size = attributes[.size] as? Int, size <= 512 << 20,
+                  let data = FileManager.default.contents(atPath: path) else { return nil }
+            return [UInt8](data)
+        }
         let rootStream = RandomStream(seed: settings.seed)
 
         if let p = root["prefabs"] { buildPrefabs(p, world: world, context: context) }
