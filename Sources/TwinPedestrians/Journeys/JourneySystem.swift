@@ -96,7 +96,8 @@ public final class JourneySystem: PreUpdateSystem {
                 // A spot that overlaps someone is retried next step (the arrival waits).
                 var placed = false
                 for _ in 0..<8 {
-                    guard let p = s.area.randomPoint(using: &random), ped.regions[s.region].contains(p) else { continue }
+                    guard let p = s.area.randomPoint(using: &random), ped.regions[s.region].contains(p),
+                          let c = ped.grid.cell(region: s.region, p), ped.grid.walkable[c] else { continue }
                     let r = Float(s.template.radius.sample(&random))
                     if placer.isFree(p, r, region: s.region), isClear(ped, p, r, world) {
                         let speed = Float(s.template.speed.sample(&random))

@@ -48,7 +48,10 @@ struct NavigationGrid: Sendable {
         cellCount = total
         var walkable = [Bool](repeating: false, count: total)
         var clearance = [Float](repeating: 0, count: total)
-        let blockRadius = 0.75 * h
+        // Two 4-neighbour cells on either side of a wall have centres at most h apart
+        // across it, so one of them is within h/2: blocking below 0.55·h seals every
+        // wall while leaving corridors of about 1.1·h + a body width open.
+        let blockRadius = 0.55 * h
         for (ri, r) in regions.enumerated() {
             let g = grids[ri], walls = wallIndexes[ri]
             for j in 0..<g.nz {

@@ -387,6 +387,13 @@ struct PedestrianSection {
         guard Self.cells(of: region, grid: ped.grid, { area.contains($0) }).count > 0 else {
             throw fail("the group's area has no walkable ground (inside walls or outside every walkable area)", path + [.key("area")])
         }
+        // Cells cut off from the journey's first stage (pockets of a floor plan) are no place to start.
+        let firstFields: [Int] = {
+            switch ped.journeys[template.journey].legs[0] {
+            case .stage(let s): return [ped.stages[s].field]
+            case .choice(let options, _, _, _): return options.map { ped.stages[$0].field }
+            }
+        }()
         var placed = 0, tries = 0
         let maxTries = count * 200 + 10_000
         while placed < count {
@@ -394,7 +401,11 @@ struct PedestrianSection {
             guard tries <= maxTries else {
                 throw fail("cannot place \(count) agents without overlap in this area (placed \(placed)); enlarge the area or lower count/density", path)
             }
-            guard let p = area.randomPoint(using: &random), ped.regions[region].contains(p) else { continue }
+            // Random spots only on walkable grid cells: not in slivers between obstacles
+            // too narrow for the floor field (an agent there would have no way out).
+            guard let p = area.randomPoint(using: &random), ped.regions[region].contains(p),
+                  let c = ped.grid.cell(region: region, p), ped.grid.walkable[c],
+                  firstFields.allSatisfy({ ped.fields[$0].distance[c].isFinite }) else { continue }
             if let e = placer.place(at: p, region: region, template: template, time: 0, random: &random, checkOverlap: true) {
                 if placed == 0 { try checkReachable(e, placer, path) }
                 placed += 1
