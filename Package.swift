@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "CRaster",
             cxxSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))],
-            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("png16")]),
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("png16"), .linkedLibrary("z")]),
 
         // Engine.
         .target(name: "TwinMath", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("m")]),

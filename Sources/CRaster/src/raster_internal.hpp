@@ -147,7 +147,9 @@ inline void rasterize_polygon(const BandTarget &t, const RVert *poly, int n, con
 }
 
 // Overlay passes (one band).
-void draw_grid(const cr_frame &f, const BandTarget &t);
+// The grid needs grid_scratch_floats(t) floats of its own scratch (two rows of hits).
+inline size_t grid_scratch_floats(uint32_t samples_per_row) { return 2 * 3 * (size_t(samples_per_row) + 1); }
+void draw_grid(const cr_frame &f, const BandTarget &t, void *hit_scratch);
 void draw_heatmap(const cr_frame &f, const BandTarget &t);
 void draw_polylines(const cr_frame &f, const BandTarget &t);
 
