@@ -10,6 +10,10 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace craster {
 
 // Sub-sample precision of vertex positions: 8 bits (1/256 of a sample). Edge functions
@@ -100,12 +104,20 @@ struct SVert {
     float iw;      // 1 / w
 };
 
+// Round to nearest, ties to even (what llrint does in the default rounding mode), inline.
+inline int64_t round_to_int64(double v) {
+#if defined(__SSE2__) && defined(__x86_64__)
+    return _mm_cvtsd_si64(_mm_set_sd(v));
+#else
+    return int64_t(std::llrint(v));
+#endif
+}
+
 inline SVert project(const glm::vec4 &c, float samples_w, float samples_h) {
     float iw = 1.0f / c.w;
     float sx = (c.x * iw * 0.5f + 0.5f) * samples_w;
     float sy = (0.5f - c.y * iw * 0.5f) * samples_h;
-    return SVert{int64_t(std::llrint(double(sx) * double(kSubOne))), int64_t(std::llrint(double(sy) * double(kSubOne))),
-                 c.z * iw, iw};
+    return SVert{round_to_int64(double(sx) * double(kSubOne)), round_to_int64(double(sy) * double(kSubOne)), c.z * iw, iw};
 }
 
 // Twice the signed area in fixed-point units (y down): negative for triangles that are

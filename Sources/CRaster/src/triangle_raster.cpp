@@ -213,38 +213,49 @@ void rasterize_triangle(const BandTarget &t, const RVert &a0, const RVert &b0, c
         const double det = X1 * Y2 - X2 * Y1;
         const double dzdx = (Z1 * Y2 - Z2 * Y1) / det, dzdy = (Z2 * X1 - Z1 * X2) / det;
         if (!std::isfinite(dzdx) || !std::isfinite(dzdy)) return;
-        const float fdzdx = float(dzdx), fx0 = float(X0);
+        const float fdzdx = float(dzdx), fdzdy = float(dzdy), fx0 = float(X0), fy0 = float(Y0), fz0 = p[0].z;
+#if defined(__SSE2__)
+        const __m128 vdz = _mm_set1_ps(fdzdx), vfx0 = _mm_set1_ps(fx0), vhalf = _mm_set1_ps(0.5f);
+        const __m128i vpacked = _mm_set1_epi32(int32_t(packed)), lanes = _mm_setr_epi32(0, 1, 2, 3);
+        // Four samples from xs: depth test and write where `active` and nearer.
+        auto group = [&](float *d, uint32_t *c, int32_t xs, __m128 zrow4, __m128 active) {
+            const __m128 xf = _mm_cvtepi32_ps(_mm_add_epi32(_mm_set1_epi32(xs), lanes));
+            const __m128 z = _mm_add_ps(zrow4, _mm_mul_ps(vdz, _mm_sub_ps(_mm_add_ps(xf, vhalf), vfx0)));
+            const __m128 old_d = _mm_loadu_ps(d + xs);
+            const __m128 nearer = _mm_and_ps(_mm_cmplt_ps(z, old_d), active);
+            _mm_storeu_ps(d + xs, _mm_or_ps(_mm_and_ps(nearer, z), _mm_andnot_ps(nearer, old_d)));
+            const __m128i old_c = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c + xs));
+            const __m128i m = _mm_castps_si128(nearer);
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(c + xs),
+                             _mm_or_si128(_mm_and_si128(m, vpacked), _mm_andnot_si128(m, old_c)));
+        };
+        const __m128 all = _mm_castsi128_ps(_mm_set1_epi32(-1));
+#endif
         w.rows([&](int64_t y, int64_t lo, int64_t hi, const int64_t *) {
-            const float zrow = float(double(p[0].z) + dzdy * (double(y) + 0.5 - Y0));
+            // Depth plane in float: the same operations in the same order for a sample
+            // whichever band, thread or loop (SIMD or scalar) draws it.
+            const float zrow = fz0 + fdzdy * (float(y) + 0.5f - fy0);
             const size_t row = size_t(y - t.row0) * size_t(t.width);
             float *d = t.depth + row;
             uint32_t *c = t.color + row;
-            // Every sample's depth is the same expression of (x, y) — the same float
-            // operations in the same order in the SIMD and the scalar loop — so it does
-            // not matter which of the two draws it.
             int32_t x = int32_t(lo);
-#if defined(__SSE2__)
-            const __m128 vzrow = _mm_set1_ps(zrow), vdz = _mm_set1_ps(fdzdx), vfx0 = _mm_set1_ps(fx0);
-            const __m128 vhalf = _mm_set1_ps(0.5f);
-            const __m128i vpacked = _mm_set1_epi32(int32_t(packed));
-            const __m128i lanes = _mm_setr_epi32(0, 1, 2, 3);
-            // Spans of 4 or more end with one more group of 4 ending exactly at hi,
-            // overlapping samples already done: drawing a sample twice with the same
-            // depth changes nothing (the second test is not "nearer").
             const int32_t n = int32_t(hi) - x + 1;
-            for (int32_t k = 0; n >= 4 && k < n; k = (k + 4 <= n - 4 || k + 4 >= n) ? k + 4 : n - 4) {
-                const int32_t xs = x + k;
-                const __m128 xf = _mm_cvtepi32_ps(_mm_add_epi32(_mm_set1_epi32(xs), lanes));
-                const __m128 z = _mm_add_ps(vzrow, _mm_mul_ps(vdz, _mm_sub_ps(_mm_add_ps(xf, vhalf), vfx0)));
-                const __m128 old_d = _mm_loadu_ps(d + xs);
-                const __m128 nearer = _mm_cmplt_ps(z, old_d);
-                _mm_storeu_ps(d + xs, _mm_min_ps(z, old_d));  // z < d ? z : d, as below
-                const __m128i old_c = _mm_loadu_si128(reinterpret_cast<const __m128i *>(c + xs));
-                const __m128i m = _mm_castps_si128(nearer);
-                _mm_storeu_si128(reinterpret_cast<__m128i *>(c + xs),
-                                 _mm_or_si128(_mm_and_si128(m, vpacked), _mm_andnot_si128(m, old_c)));
+#if defined(__SSE2__)
+            const __m128 zrow4 = _mm_set1_ps(zrow);
+            if (n >= 4) {
+                // Groups of four; the last one ends exactly at hi and may overlap samples
+                // already done, which changes nothing (same depth: not "nearer" again).
+                for (int32_t k = 0; k + 4 < n; k += 4) group(d, c, x + k, zrow4, all);
+                group(d, c, x + n - 4, zrow4, all);
+                return;
             }
-            if (n >= 4) return;
+            if (x + 4 <= t.width) {
+                // One group with the lanes past hi masked off (they load and store back
+                // their own values; the band belongs to this thread alone).
+                const __m128 active = _mm_castsi128_ps(_mm_cmplt_epi32(lanes, _mm_set1_epi32(n)));
+                group(d, c, x, zrow4, active);
+                return;
+            }
 #endif
             for (; x <= int32_t(hi); ++x) {
                 const float z = zrow + fdzdx * (float(x) + 0.5f - fx0);
