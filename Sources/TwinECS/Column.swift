@@ -71,34 +71,46 @@ struct ColumnHeader {
 
     /// Moves row `row` of this trivial column to the end of `dest` (same type) and
     /// fills the hole with the last row.
-    @inlinable
+    /// (Row arithmetic here wraps instead of trapping: rows and counts are below the
+    /// capacity, whose byte size was allocated, so no product or sum can overflow.)
+    @inlinable @inline(__always)
     mutating func moveTrivialRow(_ row: Int, into dest: UnsafeMutablePointer<ColumnHeader>) {
         let dn = dest.pointee.count
-        if dn == dest.pointee.capacity { dest.pointee.growTrivial(to: dn + 1) }
-        Self.copyElement(to: dest.pointee.base + dn * stride, from: base + row * stride, stride: stride)
+        if dn == dest.pointee.capacity { dest.pointee.growTrivial(to: dn &+ 1) }
+        Self.copyElement(to: dest.pointee.base + dn &* stride, from: base + row &* stride, stride: stride)
         dest.pointee.changed[dn] = changeTick(row)
         dest.pointee.added[dn] = added[row]
-        dest.pointee.count = dn + 1
+        dest.pointee.count = dn &+ 1
         removeTrivialRow(row)
     }
 
-    /// Copies one element; components are small, and a word loop beats a call to memcpy.
+    /// Copies one element; components are small, and fixed-size loads for the common
+    /// sizes (then a word loop) beat a call to memcpy.
     @inlinable @inline(__always)
     static func copyElement(to dst: UnsafeMutableRawPointer, from src: UnsafeRawPointer, stride: Int) {
-        if stride & 3 == 0 && stride <= 64 {
-            let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)
-            for w in 0..<(stride >> 2) { d[w] = s[w] }
-        } else {
-            dst.copyMemory(from: src, byteCount: stride)
+        switch stride {
+        case 4: dst.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
+        case 8: dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        case 12:
+            dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (dst + 8).storeBytes(of: (src + 8).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        case 16: dst.storeBytes(of: src.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
+        default:
+            if stride & 3 == 0 && stride <= 64 {
+                let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)
+                for w in 0..<(stride >> 2) { d[w] = s[w] }
+            } else {
+                dst.copyMemory(from: src, byteCount: stride)
+            }
         }
     }
 
     /// Drops row `row` of this trivial column, moving the last row into it.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func removeTrivialRow(_ row: Int) {
-        let last = count - 1
+        let last = count &- 1
         if row != last {
-            Self.copyElement(to: base + row * stride, from: base + last * stride, stride: stride)
+            Self.copyElement(to: base + row &* stride, from: base + last &* stride, stride: stride)
             changed[row] = changed[last]
             added[row] = added[last]
         }
