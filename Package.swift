@@ -38,7 +38,8 @@ let package = Package(
 
         // Engine.
         .target(name: "TwinMath", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "TwinECS", swiftSettings: engineSettings),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "TwinECS", dependencies: ["CMalloc"], swiftSettings: engineSettings),
         .target(name: "TwinCore", dependencies: ["TwinMath", "TwinECS"], swiftSettings: engineSettings),
         .target(
             name: "TwinAssets", dependencies: ["TwinCore", "TwinMath", "CAssimp", "CPNG"],

@@ -100,17 +100,22 @@ extension TableHeader {
     }
 }
 
+/// Moves `count` elements at `base` into a new block of at least `minimum` and twice
+/// `capacity` elements.
+@usableFromInline
+func regrow<T>(_ base: inout UnsafeMutablePointer<T>, count: Int, capacity: inout Int, minimum: Int) {
+    let c = Swift.max(minimum, capacity * 2)
+    let q = UnsafeMutablePointer<T>.allocate(capacity: c)
+    q.moveInitialize(from: base, count: count)
+    base.deallocate()
+    base = q
+    capacity = c
+}
+
 extension World {
     /// Records `t` in `rawTables` (called once per new table, in index order).
     func addRaw(_ t: Table) {
-        if rawCount == rawCapacity {
-            let c = Swift.max(16, rawCapacity * 2)
-            let q = UnsafeMutablePointer<TableRaw>.allocate(capacity: c)
-            q.moveInitialize(from: rawTables, count: rawCount)
-            rawTables.deallocate()
-            rawTables = q
-            rawCapacity = c
-        }
+        if rawCount == rawCapacity { regrow(&rawTables, count: rawCount, capacity: &rawCapacity, minimum: 16) }
         (rawTables + rawCount).initialize(to: TableRaw(t))
         rawCount += 1
     }

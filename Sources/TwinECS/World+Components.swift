@@ -290,14 +290,7 @@ extension World {
     }
 
     @usableFromInline
-    func growRemovalLog() {
-        let c = Swift.max(64, logCapacity * 2)
-        let q = UnsafeMutablePointer<Removal>.allocate(capacity: c)
-        q.moveInitialize(from: logBase, count: logCount)
-        logBase.deallocate()
-        logBase = q
-        logCapacity = c
-    }
+    func growRemovalLog() { regrow(&logBase, count: logCount, capacity: &logCapacity, minimum: 64) }
 
     /// A copy of `e`'s component `C`, or nil.
     @inlinable

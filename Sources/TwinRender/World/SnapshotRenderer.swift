@@ -8,6 +8,7 @@ public enum SnapshotRenderer {
     /// the scene geometry, and a ground grid fitted to the bounds.
     public static func scene(_ snap: WorldSnapshot) -> RenderScene {
         var scene = RenderScene()
+        scene.textures = snap.textures
         for m in snap.meshes { scene.addMesh(m) }
         scene.instances.reserveCapacity(snap.items.count)
         // The snapshot's bounds (``WorldSnapshot/bounds``), gathered on the way with each
