@@ -76,22 +76,25 @@ bool load_instance(const cr_frame &f, uint32_t inst, InstanceState &st) {
     return true;
 }
 
+// The flat-shading n·l of triangle `ix` of the loaded instance (per_face_light meshes).
+float face_ndl(const cr_frame &f, const InstanceState &st, const uint32_t *ix) {
+    const glm::vec3 light(f.light_dir[0], f.light_dir[1], f.light_dir[2]);
+    const float *P = f.positions + size_t(st.mesh->first_vertex) * 3;
+    glm::vec3 p0(P[ix[0] * 3], P[ix[0] * 3 + 1], P[ix[0] * 3 + 2]);
+    glm::vec3 p1(P[ix[1] * 3], P[ix[1] * 3 + 1], P[ix[1] * 3 + 2]);
+    glm::vec3 p2(P[ix[2] * 3], P[ix[2] * 3 + 1], P[ix[2] * 3 + 2]);
+    glm::vec3 n = st.cof * glm::cross(p1 - p0, p2 - p0);
+    float len = glm::length(n);
+    return len > 0 && std::isfinite(len) ? glm::dot(n, light) / len : 0.0f;
+}
+
 // Draws global triangle g of the loaded instance into the band.
 void draw_triangle(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g) {
     const cr_mesh &mesh = *st.mesh;
     Shading &s = st.s;
     const uint32_t *ix = f.indices + size_t(mesh.first_index) + size_t(g - st.tri0) * 3;
     const cr_vertex &va = st.verts[ix[0]], &vb = st.verts[ix[1]], &vc = st.verts[ix[2]];
-    if (s.per_face_light) {
-        const glm::vec3 light(f.light_dir[0], f.light_dir[1], f.light_dir[2]);
-        const float *P = f.positions + size_t(mesh.first_vertex) * 3;
-        glm::vec3 p0(P[ix[0] * 3], P[ix[0] * 3 + 1], P[ix[0] * 3 + 2]);
-        glm::vec3 p1(P[ix[1] * 3], P[ix[1] * 3 + 1], P[ix[1] * 3 + 2]);
-        glm::vec3 p2(P[ix[2] * 3], P[ix[2] * 3 + 1], P[ix[2] * 3 + 2]);
-        glm::vec3 n = st.cof * glm::cross(p1 - p0, p2 - p0);
-        float len = glm::length(n);
-        s.face_ndl = len > 0 && std::isfinite(len) ? glm::dot(n, light) / len : 0.0f;
-    }
+    if (s.per_face_light) s.face_ndl = face_ndl(f, st, ix);
     s.flat_color = va.color == vb.color && va.color == vc.color;
     glm::vec4 ca(va.x, va.y, va.z, va.w), cb(vb.x, vb.y, vb.z, vb.w), cc(vc.x, vc.y, vc.z, vc.w);
     if (inside_guard(ca) && inside_guard(cb) && inside_guard(cc)) {
@@ -103,29 +106,77 @@ void draw_triangle(const cr_frame &f, const BandTarget &t, InstanceState &st, ui
     }
 }
 
+// Draws triangles g and g + 1 of the loaded instance as one quad when they form one
+// (see rasterize_quad); false: draw them one by one.
+bool draw_quad(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g, uint32_t tri_end) {
+    if (g + 1 >= tri_end) return false;
+    const cr_mesh &mesh = *st.mesh;
+    const uint32_t *a = f.indices + size_t(mesh.first_index) + size_t(g - st.tri0) * 3, *b = a + 3;
+    for (int k = 0; k < 3; ++k)
+        if (b[k] >= mesh.vertex_count) return false;
+    // The shared edge: a's edge (s1, s2) appears in b reversed, as (s2, s1).
+    for (int k = 0; k < 3; ++k) {
+        const uint32_t s1 = a[k], s2 = a[(k + 1) % 3], u = a[(k + 2) % 3];
+        for (int m = 0; m < 3; ++m) {
+            if (b[m] != s2 || b[(m + 1) % 3] != s1) continue;
+            const uint32_t w = b[(m + 2) % 3];
+            const cr_vertex *v[4] = {&st.verts[u], &st.verts[s1], &st.verts[w], &st.verts[s2]};
+            for (const cr_vertex *x : v) {
+                if (x->color != v[0]->color || !inside_guard(glm::vec4(x->x, x->y, x->z, x->w))) return false;
+            }
+            Shading s = st.s;
+            s.flat_color = true;
+            if (s.per_face_light) {
+                s.face_ndl = face_ndl(f, st, a);
+                if (face_ndl(f, st, b) != s.face_ndl) return false;
+            }
+            const RVert r[4] = {from_vertex(*v[0]), from_vertex(*v[1]), from_vertex(*v[2]), from_vertex(*v[3])};
+            const RVert *q[4] = {&r[0], &r[1], &r[2], &r[3]};
+            return rasterize_quad(t, q, s);
+        }
+    }
+    return false;
+}
+
+// Draws global triangle g. Triangles pair up as (0, 1), (2, 3), … within a mesh; a pair
+// that forms a quad is always drawn as the quad — by its first triangle, or by the second
+// in a band the first does not reach (the quad then covers only the second's samples
+// there) — so every sample of it gets the quad's depth plane whatever the band split.
+void draw_item(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g, uint32_t tri_end, uint32_t &quad) {
+    if ((g - st.tri0) % 2 == 0) {
+        if (draw_quad(f, t, st, g, tri_end)) { quad = g; return; }
+    } else {
+        if (quad == g - 1) return;  // drawn with its quad
+        if (draw_quad(f, t, st, g - 1, tri_end)) return;
+    }
+    draw_triangle(f, t, st, g);
+}
+
 void draw_meshes(const cr_frame &f, const BandTarget &t, uint32_t band) {
     InstanceState st;
     if (f.band_items && f.band_offsets) {
         // The band's own list: (triangle, instance) pairs in instance then triangle order.
-        uint32_t loaded = 0xFFFFFFFFu;
+        uint32_t loaded = 0xFFFFFFFFu, tri_end = 0, quad = 0xFFFFFFFFu;
         bool ok = false;
         for (uint32_t k = f.band_offsets[band]; k < f.band_offsets[band + 1]; ++k) {
             const uint32_t g = f.band_items[size_t(k) * 2], inst = f.band_items[size_t(k) * 2 + 1];
             if (inst != loaded) {
                 loaded = inst;
                 ok = load_instance(f, inst, st);
+                tri_end = f.instance_first_triangle[inst + 1];
             }
-            if (ok) draw_triangle(f, t, st, g);
+            if (ok) draw_item(f, t, st, g, tri_end, quad);
         }
         return;
     }
     for (uint32_t inst = 0; inst < f.instance_count; ++inst) {
         if (!load_instance(f, inst, st)) continue;
         const uint32_t tri1 = f.instance_first_triangle[inst + 1];
+        uint32_t quad = 0xFFFFFFFFu;
         for (uint32_t g = st.tri0; g < tri1; ++g) {
             const uint32_t bins = f.triangle_bands[g];
             if (bins == 0xFFFFFFFFu || band < (bins & 0xFFFF) || band > (bins >> 16)) continue;
-            draw_triangle(f, t, st, g);
+            draw_item(f, t, st, g, tri1, quad);
         }
     }
 }

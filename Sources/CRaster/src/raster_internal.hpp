@@ -153,6 +153,13 @@ struct Shading {
 // Rasterizes one clipped triangle into the band.
 void rasterize_triangle(const BandTarget &t, const RVert &a, const RVert &b, const RVert &c, const Shading &s);
 
+// Draws two constant-shaded triangles that share an edge, (q0, q1, q3) and (q1, q2, q3) as
+// the mesh winds them, as one convex quad: half the rows and one setup, the same samples
+// covered as by the two triangles. Returns false, drawing nothing, when that does not hold
+// exactly (texture, colours or n·l differ, facings differ, not strictly convex, not one
+// plane): the caller then draws the two triangles.
+bool rasterize_quad(const BandTarget &t, const RVert *const q[4], const Shading &s);
+
 // Rasterizes a convex polygon (after clipping) as a fan.
 inline void rasterize_polygon(const BandTarget &t, const RVert *poly, int n, const Shading &s) {
     for (int i = 1; i + 1 < n; ++i) rasterize_triangle(t, poly[0], poly[i], poly[i + 1], s);
