@@ -109,7 +109,7 @@ void draw_triangle(const cr_frame &f, const BandTarget &t, InstanceState &st, ui
 // Draws triangles g and g + 1 of the loaded instance as one quad when they form one
 // (see rasterize_quad); false: draw them one by one.
 bool draw_quad(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g, uint32_t tri_end) {
-    if (g + 1 >= tri_end) return false;
+    if (g + 1 >= tri_end || st.s.texels) return false;
     const cr_mesh &mesh = *st.mesh;
     const uint32_t *a = f.indices + size_t(mesh.first_index) + size_t(g - st.tri0) * 3, *b = a + 3;
     for (int k = 0; k < 3; ++k)
@@ -121,8 +121,12 @@ bool draw_quad(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32
             if (b[m] != s2 || b[(m + 1) % 3] != s1) continue;
             const uint32_t w = b[(m + 2) % 3];
             const cr_vertex *v[4] = {&st.verts[u], &st.verts[s1], &st.verts[w], &st.verts[s2]};
+            const bool same_ndl = st.s.per_face_light || st.s.unlit;
             for (const cr_vertex *x : v) {
-                if (x->color != v[0]->color || !inside_guard(glm::vec4(x->x, x->y, x->z, x->w))) return false;
+                if (x->color != v[0]->color || (!same_ndl && x->ndl != v[0]->ndl)) return false;  // cheap checks first
+            }
+            for (const cr_vertex *x : v) {
+                if (!inside_guard(glm::vec4(x->x, x->y, x->z, x->w))) return false;
             }
             Shading s = st.s;
             s.flat_color = true;
@@ -142,12 +146,15 @@ bool draw_quad(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32
 // that forms a quad is always drawn as the quad — by its first triangle, or by the second
 // in a band the first does not reach (the quad then covers only the second's samples
 // there) — so every sample of it gets the quad's depth plane whatever the band split.
-void draw_item(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g, uint32_t tri_end, uint32_t &quad) {
+// `quad` / `single`: the last first-of-pair triangle drawn as a quad / found not to be one.
+void draw_item(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32_t g, uint32_t tri_end,
+               uint32_t &quad, uint32_t &single) {
     if ((g - st.tri0) % 2 == 0) {
         if (draw_quad(f, t, st, g, tri_end)) { quad = g; return; }
+        single = g;
     } else {
         if (quad == g - 1) return;  // drawn with its quad
-        if (draw_quad(f, t, st, g - 1, tri_end)) return;
+        if (single != g - 1 && draw_quad(f, t, st, g - 1, tri_end)) return;
     }
     draw_triangle(f, t, st, g);
 }
@@ -156,7 +163,7 @@ void draw_meshes(const cr_frame &f, const BandTarget &t, uint32_t band) {
     InstanceState st;
     if (f.band_items && f.band_offsets) {
         // The band's own list: (triangle, instance) pairs in instance then triangle order.
-        uint32_t loaded = 0xFFFFFFFFu, tri_end = 0, quad = 0xFFFFFFFFu;
+        uint32_t loaded = 0xFFFFFFFFu, tri_end = 0, quad = 0xFFFFFFFFu, single = 0xFFFFFFFFu;
         bool ok = false;
         for (uint32_t k = f.band_offsets[band]; k < f.band_offsets[band + 1]; ++k) {
             const uint32_t g = f.band_items[size_t(k) * 2], inst = f.band_items[size_t(k) * 2 + 1];
@@ -165,18 +172,18 @@ void draw_meshes(const cr_frame &f, const BandTarget &t, uint32_t band) {
                 ok = load_instance(f, inst, st);
                 tri_end = f.instance_first_triangle[inst + 1];
             }
-            if (ok) draw_item(f, t, st, g, tri_end, quad);
+            if (ok) draw_item(f, t, st, g, tri_end, quad, single);
         }
         return;
     }
     for (uint32_t inst = 0; inst < f.instance_count; ++inst) {
         if (!load_instance(f, inst, st)) continue;
         const uint32_t tri1 = f.instance_first_triangle[inst + 1];
-        uint32_t quad = 0xFFFFFFFFu;
+        uint32_t quad = 0xFFFFFFFFu, single = 0xFFFFFFFFu;
         for (uint32_t g = st.tri0; g < tri1; ++g) {
             const uint32_t bins = f.triangle_bands[g];
             if (bins == 0xFFFFFFFFu || band < (bins & 0xFFFF) || band > (bins >> 16)) continue;
-            draw_item(f, t, st, g, tri1, quad);
+            draw_item(f, t, st, g, tri1, quad, single);
         }
     }
 }
