@@ -104,11 +104,15 @@ public struct PNGEncoder: Hashable, Sendable {
             if workers == 1 {
                 for k in 0..<slices { one(k) }
             } else {
-                // Worker t deflates slices t, t + workers, …: disjoint output ranges.
+                // Each worker deflates the next slice not taken yet: disjoint output ranges.
                 nonisolated(unsafe) let body = one
-                DispatchQueue.concurrentPerform(iterations: workers) { t in
-                    var k = t
-                    while k < slices { body(k); k += workers }
+                let next = WorkCounter()
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    while true {
+                        let k = next.take()
+                        guard k < slices else { return }
+                        body(k)
+                    }
                 }
             }
         }

@@ -1,5 +1,6 @@
 import CRaster
 import Dispatch
+import Synchronization
 import TwinMath
 
 /// How to render.
@@ -133,18 +134,21 @@ public enum Rasterizer {
             lists = l
         }
 
-        // Stage 3: worker w draws bands w, w + T, w + 2T … with its own scratch band.
+        // Stage 3: each worker takes the next undrawn band (so a worker slowed down by
+        // other processes on its core takes fewer), with its own scratch band. Which
+        // worker draws a band never changes its pixels.
         let workers = min(threads, bandCount)
         let scratchBytes = cr_band_scratch_bytes(fp)
         let codes = NativeBuffer(repeating: Int32(0), count: workers)
+        let next = WorkCounter()
         let work: @Sendable (Int) -> Void = { w in
             let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
             defer { scratch.deallocate() }
-            var band = w
-            while band < bandCount {
+            while true {
+                let band = next.take()
+                guard band < bandCount else { return }
                 let rc = cr_render_band(frame.pointer, UInt32(band), scratch)
                 if rc != CR_OK { codes.base[w] = rc; return }
-                band += workers
             }
         }
         if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
@@ -190,4 +194,11 @@ public enum Rasterizer {
             throw RenderError.kernel(stage: stage, code: codes.base[c])
         }
     }
+}
+
+/// Hands out 0, 1, 2, … to whichever thread asks next.
+final class WorkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
