@@ -38,11 +38,12 @@ let package = Package(
         .target(
             name: "CRaster",
             cxxSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))],
-            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("png16")]),
+            linkerSettings: [.linkedLibrary("m"), .linkedLibrary("png16"), .linkedLibrary("z")]),
 
         // Engine.
         .target(name: "TwinMath", swiftSettings: swiftSettings, linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "TwinECS", swiftSettings: engineSettings),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "TwinECS", dependencies: ["CMalloc"], swiftSettings: engineSettings),
         .target(name: "TwinCore", dependencies: ["TwinMath", "TwinECS"], swiftSettings: engineSettings),
         .target(
             name: "TwinAssets", dependencies: ["TwinCore", "TwinMath", "CAssimp", "CPNG"],

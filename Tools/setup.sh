@@ -8,6 +8,7 @@ packages=(
   pkg-config
   libassimp-dev     # 3D asset import (TwinAssets)
   libpng-dev        # PNG read/write (TwinAssets, TwinRender)
+  zlib1g-dev        # deflate for the sliced PNG writer (CRaster)
   libglm-dev        # math inside the C++ raster kernel (CRaster)
   g++               # CRaster, and the tinygltf loader the tests compile
   gltfpack          # independent glTF check in the tests

@@ -98,7 +98,7 @@ public final class ComponentRegistry {
 
     init() {}
 
-    @inlinable
+    @inlinable @inline(__always)
     public func id<T: Component>(of type: T.Type) -> ComponentID? {
         let key = ObjectIdentifier(type)
         if key == lastType { return lastID }
@@ -122,7 +122,7 @@ public final class ComponentRegistry {
 
     /// Registration on first use (insert, spawn, query). A name clash here keeps the
     /// first type reachable by name; explicit `register` reports clashes.
-    @inlinable
+    @inlinable @inline(__always)
     func idRegisteringIfNeeded<T: Component>(_ type: T.Type) -> ComponentID {
         if let id = id(of: type) { return id }
         return add(type, name: T.componentName)

@@ -102,16 +102,7 @@ final class Table {
     }
 
     @usableFromInline
-    func reserveEntities(_ n: Int) {
-        let h = header
-        guard n > h.pointee.capacity else { return }
-        let c = Swift.max(n, h.pointee.capacity * 2, 16)
-        let e = UnsafeMutablePointer<Entity>.allocate(capacity: c)
-        e.moveInitialize(from: h.pointee.entities, count: h.pointee.count)
-        h.pointee.entities.deallocate()
-        h.pointee.entities = e
-        h.pointee.capacity = c
-    }
+    func reserveEntities(_ n: Int) { TableHeader.reserve(header, n) }
 
     func edge(_ edges: [Int32], _ id: ComponentID) -> Int? {
         guard id.raw < edges.count else { return nil }

@@ -197,17 +197,37 @@ extension World {
     public func insert<C: Component>(_ value: C, on e: Entity) -> Bool {
         guard isAlive(e) else { return false }
         let id = registry.idRegisteringIfNeeded(C.self)
-        let rec = records[Int(e.index)]
-        let source = tables[Int(rec.table)]
-        let existing = source.column(of: id)
+        let rec = recordBase[Int(e.index)]
+        let raw = rawTables + Int(rec.table)
+        let existing = raw.pointee.column(id.raw)
         if existing >= 0 {
-            let c = unsafeDowncast(source.columns[existing], to: Column<C>.self)
-            c.base[Int(rec.row)] = value
-            c.header.pointee.changed[Int(rec.row)] = changeTick
+            let h = raw.pointee.columnHeaders[existing]
+            h.pointee.base.assumingMemoryBound(to: C.self)[Int(rec.row)] = value
+            h.pointee.changed[Int(rec.row)] = changeTick
             return true
         }
         checkNotIterating()
+        if let plan = raw.pointee.addPlan(id.raw), let h = plan.pointee.added {
+            // The cached edge: byte moves of every column, then the new value.
+            _ = movePlanned(e, row: Int(rec.row), from: raw, plan)
+            let n = h.pointee.count
+            if n == h.pointee.capacity { h.pointee.growTrivial(to: n &+ 1) }
+            (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: value)
+            let tick = changeTick
+            h.pointee.changed[n] = tick
+            h.pointee.added[n] = tick
+            h.pointee.count = n &+ 1
+            return true
+        }
+        return insertSlow(value, on: e, id: id, record: rec)
+    }
+
+    /// `insert` along an edge without a plan yet (made here, when possible).
+    @inlinable
+    func insertSlow<C: Component>(_ value: C, on e: Entity, id: ComponentID, record rec: EntityRecord) -> Bool {
+        let source = tables[Int(rec.table)]
         let dest = table(source, adding: id)
+        makePlan(from: source, to: dest, component: id, adding: true)
         _ = move(e, from: source, row: Int(rec.row), to: dest)
         let slot = dest.column(of: id)
         let h = dest.columnHeaders[slot]
@@ -226,12 +246,18 @@ extension World {
     @inlinable @discardableResult
     public func remove<C: Component>(_ type: C.Type, from e: Entity) -> C? {
         guard isAlive(e), let id = registry.id(of: type) else { return nil }
-        let rec = records[Int(e.index)]
-        let source = tables[Int(rec.table)]
-        let col = source.column(of: id)
+        let rec = recordBase[Int(e.index)]
+        let raw = rawTables + Int(rec.table)
+        let col = raw.pointee.column(id.raw)
         guard col >= 0 else { return nil }
-        let value = source.columnHeaders[col].pointee.base.assumingMemoryBound(to: C.self)[Int(rec.row)]
-        removeRow(of: e, from: source, row: Int(rec.row), component: id)
+        let value = raw.pointee.columnHeaders[col].pointee.base.assumingMemoryBound(to: C.self)[Int(rec.row)]
+        if let plan = raw.pointee.removePlan(id.raw) {
+            checkNotIterating()
+            _ = movePlanned(e, row: Int(rec.row), from: raw, plan)
+            logRemoval(e, component: id)
+            return value
+        }
+        removeRow(of: e, from: tables[Int(rec.table)], row: Int(rec.row), component: id)
         return value
     }
 
@@ -250,9 +276,21 @@ extension World {
     func removeRow(of e: Entity, from source: Table, row: Int, component id: ComponentID) {
         checkNotIterating()
         let dest = table(source, removing: id)
+        makePlan(from: source, to: dest, component: id, adding: false)
         _ = move(e, from: source, row: row, to: dest)
-        removalLog.append(Removal(entity: e, component: id, tick: changeTick))
+        logRemoval(e, component: id)
     }
+
+    /// Appends a component removal (nil: a despawn) to the removal log.
+    @inlinable @inline(__always)
+    func logRemoval(_ e: Entity, component id: ComponentID?) {
+        if logCount == logCapacity { growRemovalLog() }
+        (logBase + logCount).initialize(to: Removal(entity: e, component: id, tick: changeTick))
+        logCount &+= 1
+    }
+
+    @usableFromInline
+    func growRemovalLog() { regrow(&logBase, count: logCount, capacity: &logCapacity, minimum: 64) }
 
     /// A copy of `e`'s component `C`, or nil.
     @inlinable
@@ -373,13 +411,19 @@ extension World {
 
     /// Despawns and removals after `tick`, in the order they happened.
     public func removals(since tick: UInt32) -> ArraySlice<Removal> {
-        let start = removalLog.firstIndex { Self.isAfter($0.tick, tick) } ?? removalLog.count
-        return removalLog[start...]
+        let log = UnsafeBufferPointer(start: logBase, count: logCount)
+        let start = log.firstIndex { Self.isAfter($0.tick, tick) } ?? log.count
+        return ArraySlice(log[start...])
     }
 
     /// Drops removal-log entries at or before `tick` (once every consumer has seen them).
     public func trimRemovalLog(through tick: UInt32) {
-        removalLog.removeAll { !Self.isAfter($0.tick, tick) }
+        var kept = 0
+        for k in 0..<logCount where Self.isAfter(logBase[k].tick, tick) {
+            logBase[kept] = logBase[k]
+            kept += 1
+        }
+        logCount = kept
     }
 }
 

@@ -35,6 +35,10 @@ public final class World {
     }
     @exclusivity(unchecked) @usableFromInline var freeList: [UInt32] = []
     @exclusivity(unchecked) @usableFromInline var tables: [Table] = []
+    /// Every table's hot pointers and move plans, by table index (see `MovePlan`).
+    @exclusivity(unchecked) @usableFromInline var rawTables = UnsafeMutablePointer<TableRaw>.allocate(capacity: 0)
+    @exclusivity(unchecked) var rawCount = 0
+    @exclusivity(unchecked) var rawCapacity = 0
     @exclusivity(unchecked) var tableBySignature: [[ComponentID]: Int] = [:]
     @exclusivity(unchecked) @usableFromInline var bundleCache: [UInt: BundleInfo] = [:]
     @exclusivity(unchecked) @usableFromInline var lastBundle: BundleInfo?
@@ -49,17 +53,30 @@ public final class World {
     var eventChannels: [ObjectIdentifier: AnyEventChannel] = [:]
     var eventChannelList: [AnyEventChannel] = []
     /// Despawns and component removals with their tick, for change consumers.
-    @exclusivity(unchecked) public internal(set) var removalLog: [Removal] = []
+    /// Manually managed (appended on every despawn and removal, where an array's
+    /// uniqueness check and growth path cost more than the store itself).
+    @exclusivity(unchecked) @usableFromInline var logBase = UnsafeMutablePointer<Removal>.allocate(capacity: 0)
+    @exclusivity(unchecked) @usableFromInline var logCount = 0
+    @exclusivity(unchecked) @usableFromInline var logCapacity = 0
+    public var removalLog: [Removal] { Array(UnsafeBufferPointer(start: logBase, count: logCount)) }
 
     /// Deferred structural changes, applied by `applyCommands()`.
     public let commands = CommandBuffer()
 
     public init() {
-        tables.append(Table(index: 0, componentIDs: [], registry: registry))
+        let empty = Table(index: 0, componentIDs: [], registry: registry)
+        tables.append(empty)
+        addRaw(empty)
         tableBySignature[[]] = 0
     }
 
-    deinit { recordBase.deallocate() }
+    deinit {
+        recordBase.deallocate()
+        logBase.deallocate()
+        for k in 0..<rawCount { rawTables[k].free() }
+        rawTables.deinitialize(count: rawCount)
+        rawTables.deallocate()
+    }
 
     @usableFromInline
     func reserveRecords(_ n: Int) {
@@ -165,7 +182,7 @@ public final class World {
         removeEntityRow(table, row)
         releaseSlot(Int(e.index))
         _aliveCount -= 1
-        removalLog.append(Removal(entity: e, component: nil, tick: changeTick))
+        logRemoval(e, component: nil)
         return true
     }
 
@@ -192,6 +209,7 @@ public final class World {
         if let t = tableBySignature[ids] { return tables[t] }
         let t = Table(index: tables.count, componentIDs: ids, registry: registry)
         tables.append(t)
+        addRaw(t)
         tableBySignature[ids] = t.index
         return t
     }
@@ -250,4 +268,8 @@ public struct Removal: Hashable, Sendable {
     public var entity: Entity
     public var component: ComponentID?
     public var tick: UInt32
+
+    @usableFromInline init(entity: Entity, component: ComponentID?, tick: UInt32) {
+        self.entity = entity; self.component = component; self.tick = tick
+    }
 }

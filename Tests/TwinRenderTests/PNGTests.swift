@@ -25,6 +25,29 @@ struct PNGTests {
         #expect(decodePNG(compact) == image)
     }
 
+    @Test("unfiltered images deflate in slices: the same bytes for 1, 2 or 5 threads, every pixel back")
+    func slicedEncoding() throws {
+        // 700 × 300 RGBA is 2,800 bytes a row: about 94 rows a slice, so four slices.
+        var pixels = [UInt8](repeating: 0, count: 700 * 300 * 4)
+        var state: UInt32 = 12345
+        for i in pixels.indices {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            pixels[i] = i % 7 == 0 ? UInt8(truncatingIfNeeded: state >> 24) : UInt8(truncatingIfNeeded: i / 2800)
+        }
+        let image = try #require(Image(width: 700, height: 300, pixels: pixels))
+        let one = try PNGEncoder(zlibLevel: 1, filters: .none, threads: 1).encode(image)
+        let two = try PNGEncoder(zlibLevel: 1, filters: .none, threads: 2).encode(image)
+        let five = try PNGEncoder(zlibLevel: 1, filters: .none, threads: 5).encode(image)
+        #expect(one == two)
+        #expect(one == five)
+        #expect(decodePNG(one) == image)
+        for level in [0, 6, 9] {
+            #expect(decodePNG(try PNGEncoder(zlibLevel: level, filters: .none).encode(image)) == image, "zlib level \(level)")
+        }
+        let single = try #require(Image(width: 1, height: 1, pixels: [1, 2, 3, 4]))
+        #expect(decodePNG(try PNGEncoder.fast.encode(single)) == single)
+    }
+
     @Test("empty images and bad levels are typed errors")
     func badInput() {
         #expect(throws: RenderError.invalidSize(width: 0, height: 0)) { try PNGEncoder.fast.encode(Image(width: 0, height: 0)) }

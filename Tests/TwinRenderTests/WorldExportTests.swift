@@ -126,6 +126,40 @@ struct WorldExportTests {
         #expect(model.triangleCount == 4212)
     }
 
+    @Test("the Duck's base-colour texture goes into the snapshot, the .glb and the render",
+          .enabled(if: FileManager.default.fileExists(atPath: packageRoot() + "/../shared/data/assets/gltf/Duck/Duck.glb")))
+    func khronosDuckTexture() throws {
+        let duck = packageRoot() + "/../shared/data/assets/gltf/Duck/Duck.glb"
+        let f = try SceneFixture(json: """
+            {"assets": {"duck": {"file": "\(duck)"}},
+             "entities": [{"name": "d", "components": {"Position": [0, 0, 0], "Visual": {"asset": "duck"}}}]}
+            """)
+        let snap = SceneWorlds.snapshot(f)
+        // Duck.glb embeds one PNG texture (DuckCM.png, 512 × 512) for its one material.
+        #expect(snap.textures.count == 1)
+        #expect(snap.textures.first.map { [$0.width, $0.height] } == [512, 512])
+        #expect(snap.meshes.contains { $0.texture == 0 })
+        let bytes = try SnapshotExporter.glb(snap)
+        #expect(glbSpecViolations(bytes) == [])
+        let r = try GLBReader(bytes)
+        #expect(r.array("images").count == 1)
+        #expect(r.array("textures").count == 1)
+        let materials = r.array("materials")
+        #expect(materials.contains { (($0["pbrMetallicRoughness"] as? [String: Any])?["baseColorTexture"]) != nil })
+        // The render samples the texture: the duck shows more than its base colour's
+        // shades of one hue (the texture has yellow, orange and dark eye/beak texels).
+        let image = try SnapshotRenderer.image(snap, width: 160, height: 120)
+        var colours = Set<UInt32>()
+        for y in 0..<120 { for x in 0..<160 { if let p = image[x, y] { colours.insert(UInt32(p.r) << 16 | UInt32(p.g) << 8 | UInt32(p.b)) } } }
+        let untextured = try SnapshotRenderer.image(
+            { var s = snap; s.textures = []; for i in s.meshes.indices { s.meshes[i].texture = nil }; return s }(),
+            width: 160, height: 120)
+        var plain = Set<UInt32>()
+        for y in 0..<120 { for x in 0..<160 { if let p = untextured[x, y] { plain.insert(UInt32(p.r) << 16 | UInt32(p.g) << 8 | UInt32(p.b)) } } }
+        #expect(image.pixels != untextured.pixels)
+        #expect(colours.count > plain.count)
+    }
+
     @Test("pygltflib and gltfpack accept a shipped scene's snapshot",
           .enabled(if: ValidatorTests.pygltflibAvailable && ValidatorTests.which("gltfpack") != nil, "pygltflib or gltfpack missing"))
     func validators() throws {

@@ -26,6 +26,21 @@ struct WorldRenderTests {
         try Goldens.check(image, named: "drone-swarm-overlays-2s")
     }
 
+    @Test("the default views fit a long thin world and its ground: the image border is background",
+          arguments: ["three-quarter", "top-down"])
+    func longWorldFits(camera: String) throws {
+        // warehouse-arrivals: a 24 m belt between two machines, about 1 m wide.
+        let f = try SceneWorlds.load("warehouse-arrivals", steps: 640)
+        let (w, h) = (320, 180)
+        let image = try SnapshotRenderer.image(SceneWorlds.snapshot(f), camera: camera, width: w, height: h)
+        let sky = RenderScene().background
+        var border: [(Int, Int)] = []
+        for x in 0..<w { border += [(x, 0), (x, h - 1)] }
+        for y in 0..<h { border += [(0, y), (w - 1, y)] }
+        let touching = border.filter { image[$0.0, $0.1] != sky }
+        #expect(touching.isEmpty, "\(touching.count) border pixels are not background, first \(touching.prefix(3))")
+    }
+
     static let cameraScene = """
         {"format": "twin-scene/1", "world": {"dt": 0.015625},
          "entities": [{"name": "m", "kind": "machine", "components": {"Position": [0, 0, 0]}}],

@@ -12,6 +12,8 @@
  *   2. cr_setup_triangles(frame, first, count)      pieces of the global triangle range
  *   3. cr_render_band(frame, band, scratch)         one horizontal band of output rows
  *
+ * (with cr_bin_count / cr_bin_fill between 2 and 3 to give each band its own triangle list)
+ *
  * Stage 1 writes frame->vertices, stage 2 writes frame->triangle_bands (which bands a
  * triangle touches, or rejected); stage 3 reads both and writes only its own output
  * rows. Every pixel is computed by the same arithmetic whatever the band split, so the
@@ -166,6 +168,11 @@ typedef struct cr_frame {
      * instanced triangle. */
     cr_vertex *vertices;
     uint32_t *triangle_bands;
+    /* Optional per-band triangle lists (see cr_bin_triangles): band_count + 1 offsets
+     * into band_items, which holds (global triangle, instance) pairs in draw order. With
+     * band_items NULL, every band scans all triangles. */
+    uint32_t *band_offsets;
+    uint32_t *band_items;
 
     /* Overlays (drawn after the meshes, in this order: grid, heatmap, polylines). */
     cr_grid grid;
@@ -189,6 +196,14 @@ int cr_transform_vertices(const cr_frame *frame, uint32_t first, uint32_t count)
 /* Stage 2: culls and bins instanced triangles [first, first + count). */
 int cr_setup_triangles(const cr_frame *frame, uint32_t first, uint32_t count);
 
+/* Between stages 2 and 3 (optional, single-threaded): lists each band's triangles so a
+ * band visits only its own. cr_bin_count writes band_offsets (band_count + 1 prefix
+ * sums) and returns the number of items (pairs of uint32) band_items must hold;
+ * cr_bin_fill then writes band_items. The lists keep instance then triangle order, so
+ * the image is the same as without them. */
+size_t cr_bin_count(const cr_frame *frame);
+int cr_bin_fill(const cr_frame *frame);
+
 /* Stage 3: rasterizes, overlays and resolves one band into frame->pixels. `scratch` is
  * cr_band_scratch_bytes(frame) bytes, 16-byte aligned, private to this call. */
 int cr_render_band(const cr_frame *frame, uint32_t band, void *scratch);
@@ -200,6 +215,21 @@ int cr_render_band(const cr_frame *frame, uint32_t band, void *scratch);
 size_t cr_png_bound(uint32_t width, uint32_t height);
 int cr_png_encode(const uint8_t *rgba, uint32_t width, uint32_t height, size_t stride,
                   int zlib_level, int filters, uint8_t *out, size_t capacity, size_t *written);
+
+/* PNG encoding without row filters in independent slices (any number of threads,
+ * byte-identical output): slice k holds rows [k * cr_png_slice_rows(width), ...).
+ * cr_png_deflate_slice deflates one slice (`last` nonzero for the final one) into `out`
+ * (capacity cr_png_slice_bound(width, rows)), giving its length and adler-32;
+ * cr_png_frame writes the PNG file around the concatenated slices (capacity
+ * cr_png_frame_bytes(length)), with the adler-32s combined by cr_adler32_combine. */
+uint32_t cr_png_slice_rows(uint32_t width);
+size_t cr_png_slice_bound(uint32_t width, uint32_t rows);
+int cr_png_deflate_slice(const uint8_t *rgba, uint32_t width, uint32_t rows, size_t stride, int zlib_level,
+                         int last, uint8_t *out, size_t capacity, size_t *written, uint32_t *adler);
+uint32_t cr_adler32_combine(uint32_t a, uint32_t b, size_t length_b);
+size_t cr_png_frame_bytes(size_t deflated);
+int cr_png_frame(uint32_t width, uint32_t height, int zlib_level, const uint8_t *deflated, size_t length,
+                 uint32_t adler, uint8_t *out, size_t capacity);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "raster_internal.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace craster {
 
@@ -39,20 +40,40 @@ RowRays row_rays(const glm::mat4 &ivp, const BandTarget &t, float sample_y) {
     return r;
 }
 
-// Intersects the ray with the plane y = h. Returns false when it misses (parallel,
-// behind the camera or beyond the far plane); otherwise the world (x, z) and NDC depth.
-inline bool hit_plane(const Ray &r, float h, float &wx, float &wz, float &depth) {
+// Intersects the ray with the plane y = h in two steps, so a caller can depth-test
+// before paying for the world position: `plane_param` finds the ray parameter and NDC
+// depth (false when parallel, behind the camera or beyond the far plane), and
+// `plane_point` the world (x, z) (false when not finite).
+inline bool plane_param(const Ray &r, float h, float &s, float &depth) {
     const float denom = r.d.y - h * r.d.w;
     if (denom == 0.0f) return false;
-    const float s = (h * r.n.w - r.n.y) / denom;
+    s = (h * r.n.w - r.n.y) / denom;
     if (!(s >= 0.0f && s <= 1.0f)) return false;
+    depth = -1.0f + 2.0f * s;
+    return true;
+}
+
+inline bool plane_point(const Ray &r, float s, float &wx, float &wz) {
     const glm::vec4 p = r.n + r.d * s;
     if (!(p.w > 0.0f)) return false;
     wx = p.x / p.w;
     wz = p.z / p.w;
-    depth = -1.0f + 2.0f * s;
     return std::isfinite(wx) && std::isfinite(wz);
 }
+
+inline bool hit_plane(const Ray &r, float h, float &wx, float &wz, float &depth) {
+    float s;
+    return plane_param(r, h, s, depth) && plane_point(r, s, wx, wz);
+}
+
+// One row of plane hits inside caller-provided scratch (see cr_band_scratch_bytes).
+struct RowHits {
+    float *wx, *wz, *depth;
+    static RowHits at(void *scratch, int n, int k) {
+        float *base = static_cast<float *>(scratch) + size_t(k) * 3 * size_t(n);
+        return RowHits{base, base + n, base + 2 * size_t(n)};
+    }
+};
 
 // Distance (metres) from v to the nearest multiple of `spacing`.
 inline float line_distance(float v, float spacing) {
@@ -68,7 +89,28 @@ inline uint32_t blend(uint32_t dst, glm::vec4 src, float alpha) {
 
 }  // namespace
 
-void draw_grid(const cr_frame &f, const BandTarget &t) {
+// The plane hits of one row of samples (x = 0 ... width, one past the last for the
+// right neighbour), computed in a branch-free loop the compiler vectorises. Each value is
+// the same arithmetic as hit_plane on rr.at(float(x)).
+void row_hits(const RowRays &rr, float h, int x_begin, int x_end, RowHits &out) {
+    for (int x = x_begin; x < x_end; ++x) {
+        const float xf = float(x);
+        const float nx = rr.n0.x + rr.n_dx.x * xf, ny = rr.n0.y + rr.n_dx.y * xf;
+        const float nz = rr.n0.z + rr.n_dx.z * xf, nw = rr.n0.w + rr.n_dx.w * xf;
+        const float dx = (rr.f0.x + rr.f_dx.x * xf) - nx, dy = (rr.f0.y + rr.f_dx.y * xf) - ny;
+        const float dz = (rr.f0.z + rr.f_dx.z * xf) - nz, dw = (rr.f0.w + rr.f_dx.w * xf) - nw;
+        const float s = (h * nw - ny) / (dy - h * dw);  // not finite when parallel: rejected below
+        const float px = nx + dx * s, pz = nz + dz * s, pw = nw + dw * s;
+        const float wx = px / pw, wz = pz / pw;
+        const bool ok = (s >= 0.0f) & (s <= 1.0f) & (pw > 0.0f) & (std::fabs(wx) <= std::numeric_limits<float>::max()) &
+                        (std::fabs(wz) <= std::numeric_limits<float>::max());
+        out.wx[x] = wx;
+        out.wz[x] = wz;
+        out.depth[x] = ok ? -1.0f + 2.0f * s : 2.0f;  // 2: behind everything, never drawn
+    }
+}
+
+void draw_grid(const cr_frame &f, const BandTarget &t, void *hit_scratch) {
     const cr_grid &g = f.grid;
     if (!(g.spacing > 0.0f) || !(g.max_x > g.min_x) || !(g.max_z > g.min_z)) return;
     const glm::mat4 ivp = glm::inverse(load_mat4(f.view_proj));
@@ -78,22 +120,52 @@ void draw_grid(const cr_frame &f, const BandTarget &t) {
     const glm::vec4 minor = unpack(g.line_color), major = unpack(g.major_color);
     const float major_spacing = g.spacing * float(std::max<uint32_t>(g.major_every, 1));
 
-    for (int y = t.row0; y < t.row1; ++y) {
-        const RowRays rr = row_rays(ivp, t, float(y));
-        const RowRays rr_below = row_rays(ivp, t, float(y) + 1.0f);
+    // Only samples near the grid rectangle's projection can hit it inside its bounds:
+    // the per-sample test below decides exactly, this box only skips samples that
+    // cannot pass it (with a margin far above the projection's rounding).
+    int bx0 = 0, bx1 = t.width, by0 = t.row0, by1 = t.row1;
+    {
+        const glm::mat4 vp = load_mat4(f.view_proj);
+        float lo_x = INFINITY, hi_x = -INFINITY, lo_y = INFINITY, hi_y = -INFINITY;
+        bool all_front = true;
+        for (int k = 0; k < 4; ++k) {
+            const glm::vec4 c = vp * glm::vec4(k & 1 ? g.max_x : g.min_x, g.height, k & 2 ? g.max_z : g.min_z, 1.0f);
+            if (!(c.w > 1e-6f) || !finite4(c)) { all_front = false; break; }
+            const float sx = (c.x / c.w * 0.5f + 0.5f) * t.samples_w, sy = (0.5f - c.y / c.w * 0.5f) * t.samples_h;
+            lo_x = std::min(lo_x, sx); hi_x = std::max(hi_x, sx);
+            lo_y = std::min(lo_y, sy); hi_y = std::max(hi_y, sy);
+        }
+        const float margin = 4.0f, limit = 1.0e8f;
+        if (all_front && hi_x - lo_x < limit && hi_y - lo_y < limit && std::fabs(lo_x) < limit && std::fabs(lo_y) < limit) {
+            bx0 = std::max(0, int(std::floor(lo_x - margin)));
+            bx1 = std::min(t.width, int(std::ceil(hi_x + margin)) + 1);
+            by0 = std::max(t.row0, int(std::floor(lo_y - margin)));
+            by1 = std::min(t.row1, int(std::ceil(hi_y + margin)) + 1);
+        }
+    }
+    if (bx0 >= bx1 || by0 >= by1) return;
+
+    // Two rows of hits, swapped as the band goes down: row y's hits are row y - 1's
+    // "below" neighbours, so every row is intersected once. Hits are kept for samples
+    // bx0 ... bx1 (one past the drawn ones, for the right neighbour).
+    const int n = t.width + 1;
+    RowHits cur = RowHits::at(hit_scratch, n, 0), below = RowHits::at(hit_scratch, n, 1);
+    row_hits(row_rays(ivp, t, float(by0)), g.height, bx0, bx1 + 1, cur);
+    for (int y = by0; y < by1; ++y) {
+        row_hits(row_rays(ivp, t, float(y) + 1.0f), g.height, bx0, bx1 + 1, below);
         const size_t row = size_t(y - t.row0) * size_t(t.width);
-        for (int x = 0; x < t.width; ++x) {
-            float wx, wz, depth;
-            if (!hit_plane(rr.at(float(x)), g.height, wx, wz, depth)) continue;
+        for (int x = bx0; x < bx1; ++x) {
             const size_t i = row + size_t(x);
-            if (!(depth < t.depth[i])) continue;
+            const float depth = cur.depth[x];
+            if (!(depth < t.depth[i])) continue;  // no hit (2), or behind what is drawn
+            const float wx = cur.wx[x], wz = cur.wz[x];
             if (wx < g.min_x || wx > g.max_x || wz < g.min_z || wz > g.max_z) continue;
 
             // World footprint of one sample (metres), from the neighbours' plane hits.
-            float ax, az, ad, bx, bz, bd, footprint = g.spacing;
-            if (hit_plane(rr.at(float(x) + 1.0f), g.height, ax, az, ad) &&
-                hit_plane(rr_below.at(float(x)), g.height, bx, bz, bd)) {
-                footprint = std::max(std::hypot(ax - wx, az - wz), std::hypot(bx - wx, bz - wz));
+            float footprint = g.spacing;
+            if (cur.depth[x + 1] <= 1.0f && below.depth[x] <= 1.0f) {
+                footprint = std::max(std::hypot(cur.wx[x + 1] - wx, cur.wz[x + 1] - wz),
+                                     std::hypot(below.wx[x] - wx, below.wz[x] - wz));
             }
             glm::vec4 col = ground;
             auto line = [&](float spacing, const glm::vec4 &lc) {
@@ -110,6 +182,7 @@ void draw_grid(const cr_frame &f, const BandTarget &t) {
             t.color[i] = pack(col);
             t.depth[i] = depth;
         }
+        std::swap(cur, below);
     }
 }
 

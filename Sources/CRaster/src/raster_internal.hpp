@@ -10,6 +10,10 @@
 #include <cmath>
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace craster {
 
 // Sub-sample precision of vertex positions: 8 bits (1/256 of a sample). Edge functions
@@ -100,12 +104,20 @@ struct SVert {
     float iw;      // 1 / w
 };
 
+// Round to nearest, ties to even (what llrint does in the default rounding mode), inline.
+inline int64_t round_to_int64(double v) {
+#if defined(__SSE2__) && defined(__x86_64__)
+    return _mm_cvtsd_si64(_mm_set_sd(v));
+#else
+    return int64_t(std::llrint(v));
+#endif
+}
+
 inline SVert project(const glm::vec4 &c, float samples_w, float samples_h) {
     float iw = 1.0f / c.w;
     float sx = (c.x * iw * 0.5f + 0.5f) * samples_w;
     float sy = (0.5f - c.y * iw * 0.5f) * samples_h;
-    return SVert{int64_t(std::llrint(double(sx) * double(kSubOne))), int64_t(std::llrint(double(sy) * double(kSubOne))),
-                 c.z * iw, iw};
+    return SVert{round_to_int64(double(sx) * double(kSubOne)), round_to_int64(double(sy) * double(kSubOne)), c.z * iw, iw};
 }
 
 // Twice the signed area in fixed-point units (y down): negative for triangles that are
@@ -141,13 +153,22 @@ struct Shading {
 // Rasterizes one clipped triangle into the band.
 void rasterize_triangle(const BandTarget &t, const RVert &a, const RVert &b, const RVert &c, const Shading &s);
 
+// Draws two constant-shaded triangles that share an edge, (q0, q1, q3) and (q1, q2, q3) as
+// the mesh winds them, as one convex quad: half the rows and one setup, the same samples
+// covered as by the two triangles. Returns false, drawing nothing, when that does not hold
+// exactly (texture, colours or n·l differ, facings differ, not strictly convex, not one
+// plane): the caller then draws the two triangles.
+bool rasterize_quad(const BandTarget &t, const RVert *const q[4], const Shading &s);
+
 // Rasterizes a convex polygon (after clipping) as a fan.
 inline void rasterize_polygon(const BandTarget &t, const RVert *poly, int n, const Shading &s) {
     for (int i = 1; i + 1 < n; ++i) rasterize_triangle(t, poly[0], poly[i], poly[i + 1], s);
 }
 
 // Overlay passes (one band).
-void draw_grid(const cr_frame &f, const BandTarget &t);
+// The grid needs grid_scratch_floats(t) floats of its own scratch (two rows of hits).
+inline size_t grid_scratch_floats(uint32_t samples_per_row) { return 2 * 3 * (size_t(samples_per_row) + 1); }
+void draw_grid(const cr_frame &f, const BandTarget &t, void *hit_scratch);
 void draw_heatmap(const cr_frame &f, const BandTarget &t);
 void draw_polylines(const cr_frame &f, const BandTarget &t);
 

@@ -21,6 +21,14 @@ final class NativeBuffer<Element>: @unchecked Sendable {
         base.initialize(repeating: value, count: self.count)
     }
 
+    /// `count` elements left uninitialised, for plain-data workspace the kernel writes
+    /// before reading (no memset of memory that is about to be overwritten).
+    init(uninitializedCount count: Int) {
+        precondition(_isPOD(Element.self), "uninitialised NativeBuffer of a non-trivial type")
+        self.count = max(count, 0)
+        base = .allocate(capacity: max(self.count, 1))
+    }
+
     var pointer: UnsafePointer<Element> { UnsafePointer(base) }
 
     deinit {

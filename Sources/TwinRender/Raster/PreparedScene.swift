@@ -149,7 +149,7 @@ public final class PreparedScene: @unchecked Sendable {
                 throw RenderError.tooManyTriangles(count: tris, limit: RasterLimits.maxTriangles)
             }
             let m = inst.matrix
-            for c in [m.c0, m.c1, m.c2, m.c3] { mats.append(c.x); mats.append(c.y); mats.append(c.z); mats.append(c.w) }
+            Self.appendColumns(m, to: &mats)
             meshOf.append(UInt32(inst.mesh))
             tint.append(inst.color.packed)
             fv.append(UInt32(verts))
@@ -218,6 +218,15 @@ public final class PreparedScene: @unchecked Sendable {
         light = scene.light
         background = scene.background
         bounds = scene.bounds
+    }
+
+    /// Appends a matrix's 16 floats, column-major.
+    @inline(__always)
+    private static func appendColumns(_ m: Mat4, to out: inout [Float]) {
+        for c in 0..<4 {
+            let v = c == 0 ? m.c0 : c == 1 ? m.c1 : c == 2 ? m.c2 : m.c3
+            out.append(v.x); out.append(v.y); out.append(v.z); out.append(v.w)
+        }
     }
 
     /// Appends the components of `Vec3`/`Vec2` values (frozen structs of `Float`s, so

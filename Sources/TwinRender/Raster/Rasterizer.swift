@@ -1,5 +1,6 @@
 import CRaster
 import Dispatch
+import Synchronization
 import TwinMath
 
 /// How to render.
@@ -13,9 +14,9 @@ public struct RenderOptions: Hashable, Sendable {
     /// Worker threads; the image is identical for every value.
     public var threads: Int = 2
     /// Output rows per band, the unit of parallel work.
-    public var bandRows: Int = 32
+    public var bandRows: Int = 16
 
-    public init(supersampling: Int = 2, backfaceCulling: Bool = true, threads: Int = 2, bandRows: Int = 32) {
+    public init(supersampling: Int = 2, backfaceCulling: Bool = true, threads: Int = 2, bandRows: Int = 16) {
         self.supersampling = supersampling; self.backfaceCulling = backfaceCulling
         self.threads = threads; self.bandRows = bandRows
     }
@@ -52,16 +53,15 @@ public enum Rasterizer {
         let threads = max(1, min(options.threads, 64))
 
         let viewProj = NativeBuffer(camera.viewProjection(aspect: Float(width) / Float(height)).columnMajor)
-        let workspace = NativeBuffer(repeating: cr_vertex(), count: scene.vertexCount)
-        let bins = NativeBuffer(repeating: UInt32(0), count: scene.triangleCount)
-        let pixels = NativeBuffer(repeating: UInt8(0), count: width * height * 4)
+        // Stage 1 and 2 write every slot of their workspace before stage 3 reads it.
+        let workspace = NativeBuffer<cr_vertex>(uninitializedCount: scene.vertexCount)
+        let bins = NativeBuffer<UInt32>(uninitializedCount: scene.triangleCount)
 
         var f = cr_frame()
         f.width = UInt32(width)
         f.height = UInt32(height)
         f.ssaa = UInt32(ssaa)
         f.band_rows = UInt32(bandRows)
-        f.pixels = pixels.base
         f.pixel_stride = width * 4
         f.view_proj = viewProj.pointer
         let toLight = (-scene.light.direction).normalized()
@@ -93,6 +93,26 @@ public enum Rasterizer {
         f.polyline_points = scene.polylinePoints.pointer
         f.polylines = scene.polylines.pointer
         f.polyline_count = UInt32(scene.polylines.count)
+
+        // Stage 3 resolves every output pixel, so the image starts uninitialised.
+        let pixelBytes = try [UInt8](unsafeUninitializedCapacity: width * height * 4) { px, initialized in
+            f.pixels = px.baseAddress
+            try withExtendedLifetime((viewProj, workspace, bins, scene)) {
+                try draw(frame: f, scene: scene, threads: threads)
+            }
+            initialized = width * height * 4
+        }
+        return Image(width: width, height: height, pixels: pixelBytes) ?? Image(width: width, height: height)
+    }
+
+    /// Runs the kernel's stages over `f` (whose pointers stay valid for the call).
+    private static func draw(frame f: cr_frame, scene: PreparedScene, threads: Int) throws {
+        var f = f
+        let bandCount = Int(cr_band_count(&f))
+        // Per-band triangle lists, unless they would be very long (huge triangles over
+        // many bands): then each band scans the whole triangle list instead.
+        let offsets = NativeBuffer<UInt32>(uninitializedCount: bandCount + 1)
+        f.band_offsets = offsets.base
         let frame = NativeBuffer([f])
         let fp = frame.pointer
 
@@ -104,28 +124,38 @@ public enum Rasterizer {
             cr_setup_triangles(frame.pointer, UInt32($0), UInt32($1))
         }
 
-        // Stage 3: worker w draws bands w, w + T, w + 2T … with its own scratch band.
-        let bandCount = Int(cr_band_count(fp))
+        let items = cr_bin_count(fp)
+        var lists: NativeBuffer<UInt32>?
+        if items <= RasterLimits.maxBinnedTriangles {
+            let l = NativeBuffer<UInt32>(uninitializedCount: items * 2)
+            frame.base.pointee.band_items = l.base
+            let rc = cr_bin_fill(fp)
+            guard rc == CR_OK else { throw RenderError.kernel(stage: "bins", code: rc) }
+            lists = l
+        }
+
+        // Stage 3: each worker takes the next undrawn band (so a worker slowed down by
+        // other processes on its core takes fewer), with its own scratch band. Which
+        // worker draws a band never changes its pixels.
         let workers = min(threads, bandCount)
         let scratchBytes = cr_band_scratch_bytes(fp)
         let codes = NativeBuffer(repeating: Int32(0), count: workers)
+        let next = WorkCounter()
         let work: @Sendable (Int) -> Void = { w in
             let scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchBytes, alignment: 64)
             defer { scratch.deallocate() }
-            var band = w
-            while band < bandCount {
+            while true {
+                let band = next.take()
+                guard band < bandCount else { return }
                 let rc = cr_render_band(frame.pointer, UInt32(band), scratch)
                 if rc != CR_OK { codes.base[w] = rc; return }
-                band += workers
             }
         }
         if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        withExtendedLifetime((lists, offsets)) {}
         for w in 0..<workers where codes.base[w] != CR_OK {
             throw RenderError.kernel(stage: "bands", code: codes.base[w])
         }
-
-        let bytes = [UInt8](UnsafeBufferPointer(start: pixels.pointer, count: pixels.count))
-        return Image(width: width, height: height, pixels: bytes) ?? Image(width: width, height: height)
     }
 
     static func checkRequest(camera: Camera, width: Int, height: Int, options: RenderOptions) throws {
@@ -164,4 +194,11 @@ public enum Rasterizer {
             throw RenderError.kernel(stage: stage, code: codes.base[c])
         }
     }
+}
+
+/// Hands out 0, 1, 2, … to whichever thread asks next.
+final class WorkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -54,6 +54,9 @@ public enum RasterLimits {
     public static let maxBandSampleRows = 1024
     /// Maximum instanced triangles per frame (Σ over instances of the mesh's triangles).
     public static let maxTriangles = 16_000_000
+    /// Longest per-band triangle list (Σ over triangles of the bands each touches; 8
+    /// bytes each). Beyond it, bands scan the whole triangle list instead.
+    public static let maxBinnedTriangles = 32_000_000
     /// Maximum instanced vertices per frame (workspace: 32 bytes each → 512 MB).
     public static let maxVertices = 16_000_000
 }

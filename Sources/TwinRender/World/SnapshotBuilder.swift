@@ -48,7 +48,11 @@ public enum SnapshotBuilder {
                 if let i = byKey[key] { return i }
                 if assetMeshes[v.asset] == nil {
                     var ids: [Int] = []
-                    for (k, m) in AssetMeshes.meshes(of: asset).enumerated() {
+                    let (meshes, textures) = AssetMeshes.meshesAndTextures(of: asset)
+                    let firstTexture = snap.textures.count
+                    snap.textures += textures
+                    for (k, var m) in meshes.enumerated() {
+                        m.texture = m.texture.map { $0 + firstTexture }
                         snap.meshes.append(m)
                         snap.meshNames.append("\(v.asset) \(k)")
                         ids.append(snap.meshes.count - 1)

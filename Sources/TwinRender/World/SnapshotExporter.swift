@@ -53,10 +53,26 @@ public enum SnapshotExporter {
         for item in snap.items { appearanceUsed[item.appearance] = true }
         for (a, app) in snap.appearances.enumerated() where appearanceUsed[a] { for m in app.meshes { used[m] = true } }
         var out = [Int?](repeating: nil, count: snap.meshes.count)
+        var textureIndex = [Int?](repeating: nil, count: snap.textures.count)  // snapshot texture → glTF texture
         for (i, mesh) in snap.meshes.enumerated() where used[i] && mesh.triangleCount > 0 {
-            out[i] = try doc.addMesh(mesh, name: snap.meshNames[i])
+            var texture: Int?
+            if let t = mesh.texture, t >= 0, t < snap.textures.count, mesh.hasUVs {
+                if textureIndex[t] == nil, let png = try? texturePNG(snap.textures[t]) {
+                    textureIndex[t] = doc.addTexture(png: png, name: "texture \(t)")
+                }
+                texture = textureIndex[t]
+            }
+            out[i] = try doc.addMesh(mesh, name: snap.meshNames[i], texture: texture)
         }
         return out
+    }
+
+    /// A texture as PNG bytes for the `.glb` (nil when its pixels are inconsistent).
+    static func texturePNG(_ t: RenderTexture) throws -> [UInt8]? {
+        guard let image = Image(width: t.width, height: t.height, pixels: t.pixels), t.width > 0, t.height > 0 else {
+            return nil
+        }
+        return try PNGEncoder.fast.encode(image)
     }
 
     static func addGroup(

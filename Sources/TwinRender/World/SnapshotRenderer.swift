@@ -1,4 +1,5 @@
 import TwinCore
+import TwinMath
 
 /// Turns a ``WorldSnapshot`` into a ``RenderScene`` (the same meshes and instances the
 /// glTF export writes, plus a ground grid under the world) and renders images of it.
@@ -7,20 +8,27 @@ public enum SnapshotRenderer {
     /// the scene geometry, and a ground grid fitted to the bounds.
     public static func scene(_ snap: WorldSnapshot) -> RenderScene {
         var scene = RenderScene()
+        scene.textures = snap.textures
         for m in snap.meshes { scene.addMesh(m) }
         scene.instances.reserveCapacity(snap.items.count)
+        // The snapshot's bounds (``WorldSnapshot/bounds``), gathered on the way with each
+        // item's matrix computed once.
+        let meshBounds = snap.meshes.map(\.bounds)
+        var bounds = AABB.empty
         for item in snap.items {
             let matrix = item.transform.matrix
             let color = item.tint.map { RGBA8(red: $0.x, green: $0.y, blue: $0.z) } ?? .white
             for m in snap.appearances[item.appearance].meshes {
                 scene.instances.append(RenderInstance(mesh: m, matrix: matrix, color: color))
+                bounds = bounds.union(meshBounds[m].transformed(by: matrix))
             }
         }
         for g in snap.geometry {
             let m = scene.addMesh(g.mesh)
             scene.addInstance(mesh: m, transform: .identity)
+            bounds = bounds.union(g.mesh.bounds)
         }
-        scene.grid = GroundGrid.fitted(to: snap.bounds)
+        scene.grid = GroundGrid.fitted(to: bounds)
         return scene
     }
 

@@ -40,6 +40,8 @@ public struct WorldSnapshot: Sendable {
     }
 
     public var meshes: [RenderMesh] = []
+    /// Textures of imported assets (base colour); ``RenderMesh/texture`` indexes them.
+    public var textures: [RenderTexture] = []
     public var meshNames: [String] = []
     public var appearances: [Appearance] = []
     public var items: [Item] = []
@@ -67,16 +69,25 @@ public struct WorldSnapshot: Sendable {
         return box
     }
 
+    /// What the default cameras frame: ``bounds`` and the ground grid the renderer draws
+    /// under them (``GroundGrid/fitted(to:)``, which reaches past the bounds by a margin),
+    /// so the whole world and its ground fit in the image.
+    public var framingBounds: AABB {
+        let b = bounds
+        let g = GroundGrid.fitted(to: b)
+        return b.union(AABB(min: Vec3(g.min.x, g.height, g.min.y), max: Vec3(g.max.x, g.height, g.max.y)))
+    }
+
     /// A camera by name: a scene camera, or one of the defaults `top-down` and
-    /// `three-quarter` fitted to ``bounds`` for an image of aspect `width / height`.
+    /// `three-quarter` fitted to ``framingBounds`` for an image of aspect `width / height`.
     /// - Throws: ``SnapshotError/unknownCamera(_:known:)``.
     public func camera(named name: String?, aspect: Float) throws(SnapshotError) -> Camera {
         if let name, let c = cameras.first(where: { $0.name == name }) { return c.camera }
         switch name {
         case nil:
-            return cameras.first?.camera ?? Camera.fitted(to: bounds, view: .threeQuarter, aspect: aspect)
-        case "three-quarter": return Camera.fitted(to: bounds, view: .threeQuarter, aspect: aspect)
-        case "top-down": return Camera.fitted(to: bounds, view: .topDown, aspect: aspect)
+            return cameras.first?.camera ?? Camera.fitted(to: framingBounds, view: .threeQuarter, aspect: aspect)
+        case "three-quarter": return Camera.fitted(to: framingBounds, view: .threeQuarter, aspect: aspect)
+        case "top-down": return Camera.fitted(to: framingBounds, view: .topDown, aspect: aspect)
         case let other?:
             throw .unknownCamera(other, known: cameras.map(\.name) + ["top-down", "three-quarter"])
         }
