@@ -264,4 +264,14 @@ struct WarehouseSceneTests {
         #expect(maxQueue >= 2, "longest packing queue \(maxQueue)")
         #expect(pk.busy > 0.3 && pk.busy < 1, "packing busy \(pk.busy)")
     }
+
+    @Test("deterministic: the same state hashes with 1 and 2 workers")
+    func workers() throws {
+        let file = packageRoot() + "/Scenes/warehouse-conveyors.json"
+        let steps = Int(300 / 0.05)
+        let one = try SceneFixture(file: file, options: SceneLoadOptions(workers: 1)).hashes(steps: steps)
+        let two = try SceneFixture(file: file, options: SceneLoadOptions(workers: 2)).hashes(steps: steps)
+        #expect(one == two)
+        #expect(Set(one).count > steps / 2, "the state changes")
+    }
 }
