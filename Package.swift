@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "TwinPedestriansTests", dependencies: ["TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

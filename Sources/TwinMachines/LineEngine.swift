@@ -67,6 +67,8 @@ struct LineEngine {
         var queue: [Int32] = []
         var qHead = 0
         var created = 0
+        /// Pedestrian-queue sources: items handed on since `takeClaimed` last ran.
+        var claimed = 0
         var scheduleIndex = 0
         var scheduleBase = 0.0
         // Station / assembler.
@@ -476,6 +478,7 @@ struct LineEngine {
             if offer(it, to: d, from: s) {
                 popFront(s)
                 leave(s, inside: inside)
+                if models[s].stageEntity != nil { elements[s].claimed += 1 }
             } else {
                 wait(s, at: d)
                 break
@@ -764,14 +767,22 @@ struct LineEngine {
         elements[s].operating = op
     }
 
-    /// A live source creates `count` items now (up to its limit) and hands them on.
+    /// A live or pedestrian-queue source creates `count` items now (up to its limit) and
+    /// hands them on.
     mutating func release(_ s: Int, count: Int) {
-        guard elements[s].kind == .source, models[s].live, count > 0 else { return }
+        guard elements[s].kind == .source, models[s].live || models[s].stageEntity != nil, count > 0 else { return }
         for _ in 0..<count {
             if let limit = models[s].limit, elements[s].created >= limit { break }
             makeSourceItem(s)
         }
         pushSource(s)
+    }
+
+    /// Items a pedestrian-queue source handed on since the last call (people to release).
+    mutating func takeClaimed(_ s: Int) -> Int {
+        let n = elements[s].claimed
+        elements[s].claimed = 0
+        return n
     }
 
     /// External control (live data): forced down and closed.

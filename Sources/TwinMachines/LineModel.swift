@@ -29,6 +29,11 @@ public struct LineModel: Sendable {
         public var infinite = false
         /// Items are created only when `MachineControl.release` asks (live data, other plugins).
         public var live = false
+        /// Items are the people standing in this pedestrian queue stage (its name), taken
+        /// one by one when the next element takes them (see `MachinesSystem`).
+        public var pedestrianQueue: String?
+        /// The queue stage's entity (`Name` + `WalkerStage`), when `pedestrianQueue` is set.
+        public var stageEntity: Entity?
         public var start = 0.0
         public var limit: Int?
         public var itemTypes: [Int32] = [0]
@@ -71,7 +76,7 @@ public struct LineModel: Sendable {
 extension LineModel {
     static let common = ["name", "type", "position", "rotation", "components", "to"]
     static let allowed: [ElementKind: [String]] = [
-        .source: ["interarrival", "schedule", "repeat", "infinite", "live", "start", "limit", "itemType", "mix"],
+        .source: ["interarrival", "schedule", "repeat", "infinite", "live", "pedestrianQueue", "start", "limit", "itemType", "mix"],
         .buffer: ["capacity", "discipline", "priorities"],
         .station: ["servers", "process", "setup", "setupOn", "batch", "accepts", "failures", "calendar"],
         .conveyor: ["length", "speed", "spacing", "accumulating", "calendar"],
@@ -227,9 +232,18 @@ extension LineModel {
                 } else if e["repeat"] != nil {
                     throw fail("repeat needs a schedule", "repeat")
                 }
+                if let q = e["pedestrianQueue"] {
+                    guard let s = q.stringValue, !s.isEmpty else { throw fail("pedestrianQueue must be the name of a pedestrians queue stage", "pedestrianQueue") }
+                    el.pedestrianQueue = s
+                    el.stageEntity = try pedestrianStage(s, q, ctx, p + [.key("pedestrianQueue")], element: name, claimed: elements)
+                    for key in ["start", "limit"] where e[key] != nil {
+                        throw fail("\(key) does not apply to a pedestrian-queue source (everyone who joins the queue is served; close the station with a calendar instead)", key)
+                    }
+                }
                 let modes = (el.interarrival != nil ? 1 : 0) + (e["schedule"] != nil ? 1 : 0) + (el.infinite ? 1 : 0) + (el.live ? 1 : 0)
+                    + (el.pedestrianQueue != nil ? 1 : 0)
                 guard modes == 1 else {
-                    throw fail("a source needs exactly one of \"interarrival\", \"schedule\", \"infinite\": true and \"live\": true", nil)
+                    throw fail("a source needs exactly one of \"interarrival\", \"schedule\", \"infinite\": true, \"live\": true and \"pedestrianQueue\"", nil)
                 }
                 if el.interarrival == .deterministic(0) {
                     throw fail("an interarrival time of 0 s would create items without end; use \"infinite\": true (items made on demand)", "interarrival")
@@ -434,6 +448,44 @@ extension LineModel {
         return model
     }
 
+    /// The entity of the pedestrians queue stage a source takes its people from.
+    ///
+    /// The `pedestrians` section applies before this one (plugin registration order), so
+    /// its stage entities (`Name` + `WalkerStage`) exist; nothing else of that plugin is
+    /// used. The stage must be a queue released only by others (`"release": "manual"`,
+    /// the default) and may feed one source only.
+    static func pedestrianStage(
+        _ stage: String, _ at: JSONValue, _ ctx: SceneSectionContext, _ path: [JSONPathComponent], element: String, claimed: [Element]
+    ) throws(JSONDecodingError) -> Entity {
+        var found: (Entity, WalkerStage)?
+        var known: [String] = []
+        ctx.world.query(Name.self, WalkerStage.self).forEach { e, n, s in
+            known.append(n.value)
+            if n.value == stage, found == nil { found = (e, s) }
+        }
+        guard let (entity, ws) = found else {
+            let msg = known.isEmpty
+                ? (ctx.root["pedestrians"] == nil
+                    ? "no pedestrians stage named \"\(stage)\": the scene has no pedestrians section (add one with a queue stage of that name)"
+                    : "no pedestrians stage named \"\(stage)\" (the pedestrians section has no stages, or did not load)")
+                : Suggestions.unknownMessage(kind: "pedestrians stage", name: stage, known: known.sorted())
+            throw ctx.error("element \"\(element)\": " + msg, at: at, path: path)
+        }
+        guard ws.type == "queue" else {
+            throw ctx.error("element \"\(element)\": pedestrians stage \"\(stage)\" is of type \(ws.type); a counter serves a queue stage", at: at, path: path)
+        }
+        if let other = claimed.first(where: { $0.pedestrianQueue == stage }) {
+            throw ctx.error("element \"\(element)\": pedestrians queue \"\(stage)\" already feeds source \"\(other.name)\"; a queue feeds one source (put a splitter after it for several counters)", at: at, path: path)
+        }
+        // A queue with its own timer would let people go unserved.
+        if let stages = ctx.root["pedestrians"]?["stages"]?.elements,
+           let spec = stages.first(where: { $0["name"]?.stringValue == stage }),
+           let r = spec["release"], r.stringValue != "manual" {
+            throw ctx.error("element \"\(element)\": pedestrians queue \"\(stage)\" has its own release timer; the counter releases it, so give it \"release\": \"manual\" (or none)", at: at, path: path)
+        }
+        return entity
+    }
+
     /// Graph checks: inputs of assemblers, sources feeding on demand, cycles without
     /// storage, item types nothing accepts or routes.
     func check(_ list: [JSONValue], _ ctx: SceneSectionContext) throws(JSONDecodingError) {
@@ -458,6 +510,13 @@ extension LineModel {
                 for u in inputs[i] where !e.requires.contains(where: { $0.element == u }) {
                     let (rv, rp) = at(i, "requires")
                     throw ctx.error("element \"\(e.name)\": \"\(elements[u].name)\" feeds it but is not in requires", at: rv, path: rp)
+                }
+            }
+            if e.kind == .source, e.pedestrianQueue != nil, let d = e.to.first {
+                let dk = elements[d].kind
+                if dk == .sink || (dk == .buffer && elements[d].capacity == Int.max) {
+                    let (tv, tp) = at(i, "to")
+                    throw ctx.error("element \"\(e.name)\": a pedestrian-queue source feeds the counter (a station, or a splitter to several), not \(dk == .sink ? "a sink" : "an unlimited buffer") (it would take everyone out of the queue at once)", at: tv, path: tp)
                 }
             }
             if e.kind == .source, e.infinite, let d = e.to.first {

@@ -13,7 +13,19 @@ import TwinCore
 ///   true): conveyor items are entities (rendered, exported); `itemHeight` (m, default
 ///   0.9): belt height above the conveyor's position; `eventLog` (default false): keep
 ///   every processed event in the `MachineEventLog` resource (tests, debugging).
-/// - Reads: MachineControl. Writes: MachineStatus, MachineLine, ConveyorItem, Position.
+/// Pedestrian counters (`"pedestrianQueue": stage` on a source): at the step's start every
+/// person who joined that queue stage since the last step (the growth of
+/// `WalkerStage.waiting + passed`, i.e. the joins the `pedestrians.journeys` pre-update
+/// saw at the step's start) becomes an item waiting in the source; the source hands its
+/// items on in joining order at the exact instant the next element (the counter) takes
+/// one; after the step's events, `WalkerStage.pendingReleases` is raised by the number
+/// handed on, and the pedestrians plugin lets that many leave the queue's head at the
+/// start of the next step. So service starts exactly when a server frees (or at the
+/// step the person was seen joining, if a server was idle), and the person walks on
+/// 0 < δ ≤ dt after the service start (δ = dt when service starts at a step's start).
+///
+/// - Reads: MachineControl, WalkerStage. Writes: MachineStatus, MachineLine, ConveyorItem,
+///   Position, WalkerStage (pendingReleases).
 public final class MachinesSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
         public var deadlockAfter: Double = 3600
@@ -36,8 +48,8 @@ public final class MachinesSystem: UpdateSystem {
 
     public static let id: SystemID = "machines.process"
     public static let summary = "Runs the machines section's line as exact discrete events inside each step (sources, buffers, stations, conveyors, routing, sinks)."
-    public static let reads = ["MachineControl"]
-    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position"]
+    public static let reads = ["MachineControl", "WalkerStage"]
+    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position", "WalkerStage"]
 
     var engine: LineEngine
     let active: Bool
@@ -45,6 +57,10 @@ public final class MachinesSystem: UpdateSystem {
     /// Elements that read `MachineControl` (stations, assemblers, live sources).
     let controlled: [Bool]
     let lineEntity: Entity?
+    /// Pedestrian-queue sources: element index and its stage's entity.
+    let counters: [(element: Int, stage: Entity)]
+    /// People of each counter's queue already turned into items (`waiting + passed` seen).
+    var joinsSeen: [Int]
     let params: Parameters
     let log: MachineEventLog?
     let typeNames: [String]
@@ -68,6 +84,8 @@ public final class MachinesSystem: UpdateSystem {
         entities = m.elements.map(\.entity)
         controlled = m.elements.map { $0.kind == .station || $0.kind == .assembler || $0.live }
         lineEntity = model?.lineEntity
+        counters = m.elements.enumerated().compactMap { i, e in e.stageEntity.map { (i, $0) } }
+        joinsSeen = Array(repeating: 0, count: counters.count)
         typeNames = m.typeNames
         beltOrigin = m.elements.map { $0.position + Vec3(0, parameters.itemHeight, 0) }
         beltDirection = m.elements.map { $0.rotation.rotate(Vec3(1, 0, 0)) }
@@ -94,7 +112,19 @@ public final class MachinesSystem: UpdateSystem {
                 engine.setControl(i, forcedDown: c.forcedDown, closed: c.closed)
             }
         }
+        for (k, c) in counters.enumerated() {
+            guard let st = world.get(WalkerStage.self, of: c.stage) else { continue }
+            let joined = st.waiting + st.passed
+            if joined > joinsSeen[k] {
+                engine.release(c.element, count: joined - joinsSeen[k])
+                joinsSeen[k] = joined
+            }
+        }
         engine.advance(to: step.endTime)
+        for c in counters {
+            let n = engine.takeClaimed(c.element)
+            if n > 0 { world.update(WalkerStage.self, of: c.stage) { $0.pendingReleases += n } }
+        }
         for (i, e) in entities.enumerated() {
             if engine.elements[i].kind == .sink { engine.refreshPercentiles(i) }
             let s = engine.status(i)
