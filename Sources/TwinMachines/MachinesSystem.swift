@@ -13,7 +13,13 @@ import TwinCore
 ///   true): conveyor items are entities (rendered, exported); `itemHeight` (m, default
 ///   0.9): belt height above the conveyor's position; `eventLog` (default false): keep
 ///   every processed event in the `MachineEventLog` resource (tests, debugging).
-/// - Reads: MachineControl. Writes: MachineStatus, MachineLine, ConveyorItem, Position.
+/// - Transfers: buffers with `"transfer"` carry a `TransferPoint`; at the step's start the
+///   items carriers took leave the pick-up buffer and the items they delivered enter the
+///   drop-off buffer (both at the step's start time), at its end the buffer publishes
+///   `offered` (pick-up: its items in leaving order) and `space` (drop-off: free places).
+///   A hand-over thus reaches the line at most one step after the carrier made it.
+/// - Reads: MachineControl, TransferPoint. Writes: MachineStatus, MachineLine, ConveyorItem,
+///   Position, TransferPoint.
 public final class MachinesSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
         public var deadlockAfter: Double = 3600
@@ -36,8 +42,8 @@ public final class MachinesSystem: UpdateSystem {
 
     public static let id: SystemID = "machines.process"
     public static let summary = "Runs the machines section's line as exact discrete events inside each step (sources, buffers, stations, conveyors, routing, sinks)."
-    public static let reads = ["MachineControl"]
-    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position"]
+    public static let reads = ["MachineControl", "TransferPoint"]
+    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position", "TransferPoint"]
 
     var engine: LineEngine
     let active: Bool
@@ -55,6 +61,9 @@ public final class MachinesSystem: UpdateSystem {
     /// Conveyor origin and unit direction (+X of its rotation).
     let beltOrigin: [Vec3]
     let beltDirection: [Vec3]
+    /// Buffers with a `TransferPoint` (hand-over with carriers).
+    let transfers: [Int]
+    var offerScratch: [Int32] = []
 
     public init(parameters: Parameters, setup: inout SystemSetup) {
         params = parameters
@@ -71,6 +80,7 @@ public final class MachinesSystem: UpdateSystem {
         typeNames = m.typeNames
         beltOrigin = m.elements.map { $0.position + Vec3(0, parameters.itemHeight, 0) }
         beltDirection = m.elements.map { $0.rotation.rotate(Vec3(1, 0, 0)) }
+        transfers = m.elements.indices.filter { m.elements[$0].transfer != nil }
         if parameters.eventLog {
             let l = MachineEventLog()
             setup.world.setResource(l)
@@ -94,7 +104,24 @@ public final class MachinesSystem: UpdateSystem {
                 engine.setControl(i, forcedDown: c.forcedDown, closed: c.closed)
             }
         }
+        // Hand-overs made by carriers since our last step enter at this step's start.
+        for i in transfers {
+            let e = entities[i]
+            guard var tp = world.get(TransferPoint.self, of: e), !tp.taken.isEmpty || !tp.delivered.isEmpty else { continue }
+            if !tp.taken.isEmpty { engine.take(i, items: tp.taken); tp.taken.removeAll() }
+            // A full buffer refuses; refused handles stay in `delivered` for the next step (never lost).
+            tp.delivered = tp.delivered.filter { !engine.deliver(i, $0) }
+            world.update(TransferPoint.self, of: e) { $0.taken = tp.taken; $0.delivered = tp.delivered }
+        }
         engine.advance(to: step.endTime)
+        for i in transfers {
+            engine.offered(i, into: &offerScratch)
+            let free = engine.space(i)
+            let role = engine.models[i].transfer
+            world.update(TransferPoint.self, of: entities[i]) { tp in
+                if role == .pickUp { tp.offered = offerScratch; tp.space = 0 } else { tp.offered.removeAll(); tp.space = max(0, free - tp.delivered.count) }
+            }
+        }
         for (i, e) in entities.enumerated() {
             if engine.elements[i].kind == .sink { engine.refreshPercentiles(i) }
             let s = engine.status(i)
