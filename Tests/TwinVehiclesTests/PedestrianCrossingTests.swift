@@ -55,6 +55,7 @@ struct PedestrianCrossingTests {
             occupiedBefore = occupied
         }
         // The pedestrians plugin's agents really crossed, so the test exercised the interaction.
+        print("zebra: \(walkersOnRoad.count) agents crossed, \(occupiedSteps) steps occupied, \(stoppedFor.count) vehicles stopped for them, \(committed) too close to stop drove on, \(violations.count) violations")
         #expect(walkersOnRoad.count >= 8, "walkers that crossed: \(walkersOnRoad.count)")
         #expect(occupiedSteps >= 300, "steps with a walker on a crossing: \(occupiedSteps)")
         #expect(stoppedFor.count >= 5, "vehicles that stopped before an occupied crossing: \(stoppedFor.count)")
