@@ -169,6 +169,14 @@ struct ForkliftTransferTests {
         #expect(f.values(TrafficStats.self).first?.1.stuck == 0)
     }
 
+    @Test("forklift-aisles.json: same seed → same state hashes with 1 and 2 workers (hand-overs included)")
+    func determinism() throws {
+        let file = packageRoot() + "/Scenes/forklift-aisles.json"
+        let a = try SceneFixture(file: file, options: .init(workers: 1)).hashes(steps: 2400)
+        let b = try SceneFixture(file: file, options: .init(workers: 2)).hashes(steps: 2400)
+        #expect(a == b)
+    }
+
     @Test("bad input: unknown transfer points (did-you-mean), wrong roles, both roles, waitUntil rules, capacity, machines transfer members")
     func badInput() {
         func one(_ text: String, cascade: Bool = false) -> SceneIssue? {
