@@ -525,7 +525,8 @@ struct LineEngine {
     }
 
     mutating func pushBuffer(_ b: Int) {
-        guard !elements[b].pushing, elements[b].waitingAt < 0 else { return }
+        // A pick-up buffer has no downstream element: carriers take its items (`take`).
+        guard !elements[b].pushing, elements[b].waitingAt < 0, elements[b].next >= 0 else { return }
         elements[b].pushing = true
         let d = elements[b].next
         var freed = false
@@ -546,6 +547,49 @@ struct LineEngine {
         elements[b].pushing = false
         if freed { notifyRoom(b) }
     }
+
+    // MARK: Transfers (carriers of another plugin)
+
+    /// The items of pick-up buffer `b` in the order they would leave (its discipline).
+    func offered(_ b: Int, into out: inout [Int32]) {
+        out.removeAll(keepingCapacity: true)
+        let q = elements[b].queue[elements[b].qHead...]
+        switch models[b].discipline {
+        case .fifo: out.append(contentsOf: q)
+        case .lifo: out.append(contentsOf: q.reversed())
+        case .priority:
+            // Stable: FIFO among equal priorities.
+            let pr = models[b].priorities
+            out.append(contentsOf: q.enumerated().sorted { x, y in
+                let tx = Int(itemType[Int(x.element)]), ty = Int(itemType[Int(y.element)])
+                let px = tx < pr.count ? pr[tx] : 0, py = ty < pr.count ? pr[ty] : 0
+                return px != py ? px > py : x.offset < y.offset
+            }.map(\.element))
+        }
+    }
+
+    /// Carriers took `items` from pick-up buffer `b` (now): they leave it; upstream
+    /// elements waiting for room retry. Handles not in the buffer are ignored.
+    mutating func take(_ b: Int, items: [Int32]) {
+        var freed = false
+        for it in items {
+            guard let k = elements[b].queue[elements[b].qHead...].firstIndex(of: it) else { continue }
+            if k == elements[b].qHead { popFront(b) } else { elements[b].queue.remove(at: k) }
+            leave(b, inside: now - itemEntered[Int(it)])
+            freed = true
+        }
+        if freed { lastMove = now; notifyRoom(b) }
+    }
+
+    /// Carriers deliver `item` into drop-off buffer `b` (now); false when it is full.
+    mutating func deliver(_ b: Int, _ item: Int32) -> Bool {
+        guard Int(item) >= 0, Int(item) < itemCreated.count, bufferAccept(b, item) else { return false }
+        lastMove = now
+        return true
+    }
+
+    /// Places free in buffer `b` (capped for unlimited buffers).
+    func space(_ b: Int) -> Int { max(0, min(models[b].capacity, 1_000_000) - elements[b].contents) }
 
     // MARK: Stations
 

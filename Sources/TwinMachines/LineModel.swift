@@ -5,6 +5,7 @@ import TwinCore
 public struct LineModel: Sendable {
     public enum ElementKind: String, Sendable, CaseIterable { case source, buffer, station, conveyor, splitter, merger, assembler, sink }
     public enum Discipline: String, Sendable { case fifo, lifo, priority }
+    public enum Transfer: String, Sendable, CaseIterable { case pickUp, dropOff }
     public enum Rule: String, Sendable { case roundRobin, probability, byType, shortestQueue, fifo, priority }
 
     public struct Failure: Sendable {
@@ -43,6 +44,10 @@ public struct LineModel: Sendable {
         public var discipline = Discipline.fifo
         /// Priority per item type index (higher leaves first).
         public var priorities: [Double] = []
+        /// Hand-over with carriers (forklifts/AGVs of the vehicles plugin) through a
+        /// `TransferPoint`: `pickUp` (carriers take its items; no `to`) or `dropOff` (carriers
+        /// deliver into it).
+        public var transfer: Transfer?
         // Station / assembler.
         public var servers = 1
         public var process: Distribution?
@@ -77,7 +82,7 @@ extension LineModel {
     static let common = ["name", "type", "position", "rotation", "components", "to"]
     static let allowed: [ElementKind: [String]] = [
         .source: ["interarrival", "schedule", "repeat", "infinite", "live", "pedestrianQueue", "start", "limit", "itemType", "mix"],
-        .buffer: ["capacity", "discipline", "priorities"],
+        .buffer: ["capacity", "discipline", "priorities", "transfer"],
         .station: ["servers", "process", "setup", "setupOn", "batch", "accepts", "failures", "calendar"],
         .conveyor: ["length", "speed", "spacing", "accumulating", "calendar"],
         .splitter: ["rule", "weights", "routes"],
@@ -198,9 +203,17 @@ extension LineModel {
                 }
                 if el.to.contains(i) { throw fail("an element cannot feed itself", "to") }
             }
+            if kind == .buffer, let t = try string("transfer") {
+                guard let x = Transfer(rawValue: t) else {
+                    throw fail(Suggestions.unknownMessage(kind: "transfer role", name: t, known: Transfer.allCases.map(\.rawValue)), "transfer")
+                }
+                el.transfer = x
+            }
             switch kind {
             case .sink:
                 if !el.to.isEmpty { throw fail("a sink has no \"to\"", "to") }
+            case .buffer where el.transfer == .pickUp:
+                if !el.to.isEmpty { throw fail("a pick-up buffer (\"transfer\": \"pickUp\") hands its items to carriers, so it has no \"to\"", "to") }
             case .splitter:
                 if el.to.isEmpty && e["routes"] == nil { throw fail("a splitter needs \"to\": a list of outputs", "to") }
             default:
@@ -426,6 +439,7 @@ extension LineModel {
             ctx.world.insert(Rotation(el.rotation), on: entity)
             ctx.world.insert(MachineStatus(element: kind.rawValue), on: entity)
             if kind == .station || kind == .assembler || el.live { ctx.world.insert(MachineControl(), on: entity) }
+            if let t = el.transfer { ctx.world.insert(TransferPoint(role: t.rawValue), on: entity) }
             if let comps = e["components"] {
                 guard let ms = comps.members else { throw fail("components is an object {ComponentName: value}", "components") }
                 for m in ms {

@@ -11,6 +11,7 @@ public enum MachinesPlugin: TwinPlugin {
         catalog.register(component: MachineLine.self)
         catalog.register(component: MachineControl.self)
         catalog.register(component: ConveyorItem.self)
+        catalog.register(component: TransferPoint.self)
         catalog.register(component: MachineItemRef.self)
         catalog.register(MachinesSystem.self, isDefault: true)
         catalog.register(

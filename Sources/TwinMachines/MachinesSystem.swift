@@ -24,8 +24,13 @@ import TwinCore
 /// step the person was seen joining, if a server was idle), and the person walks on
 /// 0 < δ ≤ dt after the service start (δ = dt when service starts at a step's start).
 ///
-/// - Reads: MachineControl, WalkerStage. Writes: MachineStatus, MachineLine, ConveyorItem,
-///   Position, WalkerStage (pendingReleases).
+/// - Transfers: buffers with `"transfer"` carry a `TransferPoint`; at the step's start the
+///   items carriers took leave the pick-up buffer and the items they delivered enter the
+///   drop-off buffer (both at the step's start time), at its end the buffer publishes
+///   `offered` (pick-up: its items in leaving order) and `space` (drop-off: free places).
+///   A hand-over thus reaches the line at most one step after the carrier made it.
+/// - Reads: MachineControl, WalkerStage, TransferPoint. Writes: MachineStatus, MachineLine,
+///   ConveyorItem, Position, WalkerStage (pendingReleases), TransferPoint.
 public final class MachinesSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
         public var deadlockAfter: Double = 3600
@@ -48,8 +53,8 @@ public final class MachinesSystem: UpdateSystem {
 
     public static let id: SystemID = "machines.process"
     public static let summary = "Runs the machines section's line as exact discrete events inside each step (sources, buffers, stations, conveyors, routing, sinks)."
-    public static let reads = ["MachineControl", "WalkerStage"]
-    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position", "WalkerStage"]
+    public static let reads = ["MachineControl", "WalkerStage", "TransferPoint"]
+    public static let writes = ["MachineStatus", "MachineLine", "ConveyorItem", "Position", "WalkerStage", "TransferPoint"]
 
     var engine: LineEngine
     let active: Bool
@@ -71,6 +76,9 @@ public final class MachinesSystem: UpdateSystem {
     /// Conveyor origin and unit direction (+X of its rotation).
     let beltOrigin: [Vec3]
     let beltDirection: [Vec3]
+    /// Buffers with a `TransferPoint` (hand-over with carriers).
+    let transfers: [Int]
+    var offerScratch: [Int32] = []
 
     public init(parameters: Parameters, setup: inout SystemSetup) {
         params = parameters
@@ -89,6 +97,7 @@ public final class MachinesSystem: UpdateSystem {
         typeNames = m.typeNames
         beltOrigin = m.elements.map { $0.position + Vec3(0, parameters.itemHeight, 0) }
         beltDirection = m.elements.map { $0.rotation.rotate(Vec3(1, 0, 0)) }
+        transfers = m.elements.indices.filter { m.elements[$0].transfer != nil }
         if parameters.eventLog {
             let l = MachineEventLog()
             setup.world.setResource(l)
@@ -120,10 +129,27 @@ public final class MachinesSystem: UpdateSystem {
                 joinsSeen[k] = joined
             }
         }
+        // Hand-overs made by carriers since our last step enter at this step's start.
+        for i in transfers {
+            let e = entities[i]
+            guard var tp = world.get(TransferPoint.self, of: e), !tp.taken.isEmpty || !tp.delivered.isEmpty else { continue }
+            if !tp.taken.isEmpty { engine.take(i, items: tp.taken); tp.taken.removeAll() }
+            // A full buffer refuses; refused handles stay in `delivered` for the next step (never lost).
+            tp.delivered = tp.delivered.filter { !engine.deliver(i, $0) }
+            world.update(TransferPoint.self, of: e) { $0.taken = tp.taken; $0.delivered = tp.delivered }
+        }
         engine.advance(to: step.endTime)
         for c in counters {
             let n = engine.takeClaimed(c.element)
             if n > 0 { world.update(WalkerStage.self, of: c.stage) { $0.pendingReleases += n } }
+        }
+        for i in transfers {
+            engine.offered(i, into: &offerScratch)
+            let free = engine.space(i)
+            let role = engine.models[i].transfer
+            world.update(TransferPoint.self, of: entities[i]) { tp in
+                if role == .pickUp { tp.offered = offerScratch; tp.space = 0 } else { tp.offered.removeAll(); tp.space = max(0, free - tp.delivered.count) }
+            }
         }
         for (i, e) in entities.enumerated() {
             if engine.elements[i].kind == .sink { engine.refreshPercentiles(i) }

@@ -47,6 +47,8 @@ public struct VehicleType: Codable, Hashable, Sendable {
     public var changeThreshold: Float = 0.1
     /// MOBIL safety limit b_safe: the new follower may not have to brake harder, m/s².
     public var safeDecel: Float = 4
+    /// Items it carries at once at transfer stops (forklifts, AGVs).
+    public var capacity: Int = 1
 
     public init() {}
 
@@ -67,7 +69,7 @@ public struct VehicleType: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, `class`, length, width, maxSpeed, accel, decel, emergencyDecel, timeHeadway, minGap, delta, speedFactor
-        case politeness, changeThreshold, safeDecel
+        case politeness, changeThreshold, safeDecel, capacity
     }
 
     public init(from decoder: any Decoder) throws {
@@ -88,6 +90,7 @@ public struct VehicleType: Codable, Hashable, Sendable {
         politeness = try c.decodeIfPresent(Float.self, forKey: .politeness) ?? d.politeness
         changeThreshold = try c.decodeIfPresent(Float.self, forKey: .changeThreshold) ?? d.changeThreshold
         safeDecel = try c.decodeIfPresent(Float.self, forKey: .safeDecel) ?? d.safeDecel
+        capacity = try c.decodeIfPresent(Int.self, forKey: .capacity) ?? d.capacity
     }
 
     /// The first member out of range, as (member, message).
@@ -101,6 +104,7 @@ public struct VehicleType: Codable, Hashable, Sendable {
             guard v.isFinite, v >= 0 else { return (name, "\(name) must be ≥ 0, got \(v)") }
         }
         if emergencyDecel < decel { return ("emergencyDecel", "emergencyDecel (\(emergencyDecel)) must be ≥ decel (\(decel))") }
+        if capacity < 1 || capacity > 1_000_000 { return ("capacity", "capacity must be a whole number of items in 1…1000000, got \(capacity)") }
         if length > 100 { return ("length", "length must be ≤ 100 m, got \(length)") }
         return nil
     }

@@ -94,6 +94,8 @@ public final class TrafficModel: @unchecked Sendable {
     /// Index of the next stop within the vehicle's route stops; dwell time left (< 0: not dwelling).
     var nextStop: Buf<Int32>
     var dwell: Buf<Float>
+    /// Set by the traffic system: a dwelling vehicle stays after its dwell time (waiting to load/unload).
+    var hold: Buf<Bool>
     var freeSlots: [Int32] = []
     public private(set) var count = 0
 
@@ -120,8 +122,11 @@ public final class TrafficModel: @unchecked Sendable {
     let routeStart: Buf<Int32>, routeCount: Buf<Int32>, routeRoads: Buf<Int32>, routeRepeats: Buf<Bool>
     let laneOutStart: Buf<Int32>, laneOutCount: Buf<Int32>, outConn: Buf<Int32>, connToRoad: Buf<Int32>
     let laneHasCrossings: Buf<Bool>
+    /// Per lane: the lanes that end in it (internal lanes of connections, or the from-lane of a
+    /// connection without one), for lane-change checks near a lane's start.
+    let laneFeeders: [[Int32]]
     let shapeStart: Buf<Int32>, shapeCount: Buf<Int32>, shapeScale: Buf<Float>, shapePoints: Buf<Vec2>, shapeCumulative: Buf<Float>
-    let stopStart: Buf<Int32>, stopCount: Buf<Int32>, stopRI: Buf<Int32>, stopAt: Buf<Float>, stopDuration: Buf<Float>
+    let stopStart: Buf<Int32>, stopCount: Buf<Int32>, stopRI: Buf<Int32>, stopAt: Buf<Float>, stopDuration: Buf<Float>, stopTransfer: Buf<Bool>
     /// Vehicles that reached (`arrived`) or left a stop this step: (slot, route, stop index).
     public private(set) var stopEvents: [(slot: Int32, route: Int32, stop: Int32, arrived: Bool)] = []
     let laneDetectors: [[Int]]
@@ -159,7 +164,7 @@ public final class TrafficModel: @unchecked Sendable {
         alive = Buf(cap, false); lane = Buf(cap, 0); s = Buf(cap, 0); sPrev = Buf(cap, 0); v = Buf(cap, 0); acc = Buf(cap, 0)
         gapAhead = Buf(cap, .infinity); type = Buf(cap, 0); route = Buf(cap, 0); routePos = Buf(cap, 0); nextConn = Buf(cap, -1)
         mayPass = Buf(cap, false); cooldown = Buf(cap, 0); standing = Buf(cap, 0); depart = Buf(cap, 0); cameVia = Buf(cap, -1)
-        nextStop = Buf(cap, 0); dwell = Buf(cap, -1)
+        nextStop = Buf(cap, 0); dwell = Buf(cap, -1); hold = Buf(cap, false)
         order = Buf(cap, 0); orderScratch = Buf(cap, 0); orderIndex = Buf(cap, 0)
         capacity = cap
         let net = setup.network
@@ -172,6 +177,9 @@ public final class TrafficModel: @unchecked Sendable {
         }
         connTo = Buf(nc, 0); connVia = Buf(nc, -1); open = Buf(nc, true); openPrev = Buf(nc, true); linkState = Buf(nc, .green)
         for (i, c) in net.connections.enumerated() { connTo[i] = Int32(c.toLane); connVia[i] = Int32(c.via) }
+        var feeders = [[Int32]](repeating: [], count: net.lanes.count)
+        for c in net.connections { feeders[c.toLane].append(Int32(c.via >= 0 ? c.via : c.fromLane)) }
+        laneFeeders = feeders
         crossingOccupied = Array(repeating: false, count: net.crossings.count)
         tpar = Buf(max(1, setup.types.count), VehicleType().params())
         for (k, t) in setup.types.enumerated() { tpar[k] = t.params(classBit: net.classBit(t.class)) }
@@ -185,11 +193,11 @@ public final class TrafficModel: @unchecked Sendable {
         }
         stopStart = Buf(nr, 0); stopCount = Buf(nr, 0)
         let ns = max(1, setup.routes.reduce(0) { $0 + $1.stops.count })
-        stopRI = Buf(ns, 0); stopAt = Buf(ns, 0); stopDuration = Buf(ns, 0)
+        stopRI = Buf(ns, 0); stopAt = Buf(ns, 0); stopDuration = Buf(ns, 0); stopTransfer = Buf(ns, false)
         at = 0
         for (k, r) in setup.routes.enumerated() {
             stopStart[k] = Int32(at); stopCount[k] = Int32(r.stops.count)
-            for st in r.stops { stopRI[at] = Int32(st.routeIndex); stopAt[at] = st.at; stopDuration[at] = st.duration; at += 1 }
+            for st in r.stops { stopRI[at] = Int32(st.routeIndex); stopAt[at] = st.at; stopDuration[at] = st.duration; stopTransfer[at] = st.transfer != nil; at += 1 }
         }
         shapeStart = Buf(nl, 0); shapeCount = Buf(nl, 0); shapeScale = Buf(nl, 1)
         let np = max(1, net.lanes.reduce(0) { $0 + $1.shape.points.count })
@@ -227,10 +235,10 @@ public final class TrafficModel: @unchecked Sendable {
         alive.free(); laneUsedStamp.free(); roadFailStamp.free()
         tpar.free(); routeStart.free(); routeCount.free(); routeRoads.free(); routeRepeats.free()
         shapeStart.free(); shapeCount.free(); shapeScale.free(); shapePoints.free(); shapeCumulative.free()
-        stopStart.free(); stopCount.free(); stopRI.free(); stopAt.free(); stopDuration.free()
+        stopStart.free(); stopCount.free(); stopRI.free(); stopAt.free(); stopDuration.free(); stopTransfer.free()
         laneOutStart.free(); laneOutCount.free(); outConn.free(); connToRoad.free(); laneHasCrossings.free()
         lane.free(); s.free(); sPrev.free(); v.free(); acc.free(); gapAhead.free(); type.free(); route.free(); routePos.free()
-        nextConn.free(); cameVia.free(); nextStop.free(); dwell.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
+        nextConn.free(); cameVia.free(); nextStop.free(); dwell.free(); hold.free(); mayPass.free(); cooldown.free(); standing.free(); depart.free(); order.free(); orderScratch.free()
         laneStart.free(); laneCount.free(); laneLength.free(); laneSpeed.free(); laneIsInternal.free(); laneConn.free()
         connTo.free(); connVia.free(); open.free(); openPrev.free(); linkState.free()
     }
@@ -287,6 +295,17 @@ public final class TrafficModel: @unchecked Sendable {
     public func signalState(_ connection: Int) -> LinkState { linkState[connection] }
     public func isOpen(_ connection: Int) -> Bool { open[connection] }
     public func crossingIsOccupied(_ c: Int) -> Bool { crossingOccupied[c] }
+    /// The stop (route, index among the route's stops) a live vehicle is dwelling at, if any.
+    public func dwellingStop(_ slot: Int) -> (route: Int, stop: Int)? {
+        guard slot < slotLimit, alive[slot], dwell[slot] >= 0 else { return nil }
+        return (Int(route[slot]), Int(nextStop[slot]))
+    }
+    /// Keeps a dwelling vehicle at its stop after its dwell time while `hold` is true
+    /// (a carrier waiting for items or for room); cleared when it leaves.
+    public func setHold(_ slot: Int, _ value: Bool) {
+        guard slot < slotLimit else { return }
+        hold[slot] = value
+    }
     /// Vehicles with speed below 0.1 m/s on the lanes entering node `n`.
     public func queue(atNode n: Int) -> Int {
         var q = 0
@@ -307,7 +326,7 @@ public final class TrafficModel: @unchecked Sendable {
             alive.grow(to: n, false); lane.grow(to: n, 0); s.grow(to: n, 0); sPrev.grow(to: n, 0); v.grow(to: n, 0); acc.grow(to: n, 0)
             gapAhead.grow(to: n, .infinity); type.grow(to: n, 0); route.grow(to: n, 0); routePos.grow(to: n, 0); nextConn.grow(to: n, -1)
             mayPass.grow(to: n, false); cooldown.grow(to: n, 0); standing.grow(to: n, 0); depart.grow(to: n, 0); cameVia.grow(to: n, -1)
-            nextStop.grow(to: n, 0); dwell.grow(to: n, -1)
+            nextStop.grow(to: n, 0); dwell.grow(to: n, -1); hold.grow(to: n, false)
             order.grow(to: n, 0); orderScratch.grow(to: n, 0); orderIndex.grow(to: n, 0)
             capacity = alive.capacity
         }
@@ -323,7 +342,7 @@ public final class TrafficModel: @unchecked Sendable {
         type[i] = Int32(t); route[i] = Int32(r); routePos[i] = Int32(ri); mayPass[i] = false; cooldown[i] = 0; standing[i] = 0
         depart[i] = time
         cameVia[i] = -1
-        nextStop[i] = 0; dwell[i] = -1
+        nextStop[i] = 0; dwell[i] = -1; hold[i] = false
         nextConn[i] = computeNextConn(lane: l, route: r, routePos: ri)
         count += 1
         stats.departed += 1
@@ -666,8 +685,31 @@ public final class TrafficModel: @unchecked Sendable {
                     let v0 = min(t.maxSpeed, laneSpeed[target] * t.speedFactor)
                     var gapF = Float.infinity, vL: Float = 0
                     if lo < tn { let j = Int(order[ts + lo]); gapF = s[j] - tpar[Int(type[j])].length - sT; vL = v[j] }
+                    else {
+                        // No leader on the target lane: the rearmost vehicle just beyond its end (on any
+                        // lane it leads into) may still stick out into it — a change must respect it too.
+                        let os = Int(laneOutStart[target])
+                        for q in os..<(os + Int(laneOutCount[target])) {
+                            let c = Int(outConn[q])
+                            let nl = connVia[c] >= 0 ? Int(connVia[c]) : Int(connTo[c])
+                            guard laneCount[nl] > 0 else { continue }
+                            let j = Int(order[Int(laneStart[nl])])
+                            let g = laneLength[target] - sT + s[j] - tpar[Int(type[j])].length
+                            if g < gapF { gapF = g; vL = v[j] }
+                        }
+                    }
                     var follower = -1, gapB = Float.infinity
                     if lo > 0 { follower = Int(order[ts + lo - 1]); gapB = sT - t.length - s[follower] }
+                    else {
+                        // No follower on the target lane: the frontmost vehicle about to enter it from a
+                        // lane that ends in it is one (only its gap is checked, not its braking).
+                        for fl in laneFeeders[target] where laneCount[Int(fl)] > 0 {
+                            let j = Int(order[Int(laneStart[Int(fl)]) + Int(laneCount[Int(fl)]) - 1])
+                            let g = laneLength[Int(fl)] - s[j] + sT - t.length
+                            if g < gapB { gapB = g }
+                            if g < 2 * v[j] { gapB = min(gapB, 0) }   // closing in within 2 s: not a safe gap
+                        }
+                    }
                     guard gapF > 0.5, gapB > 0.5 else { continue }
                     var aNew = IDM.acceleration(t, v: v[i], v0: v0, gap: gapF, leaderSpeed: vL)
                     if !targetOK { aNew = min(aNew, IDM.acceleration(t, v: v[i], v0: v0, gap: laneLength[target] - sT, leaderSpeed: 0)) }
@@ -771,10 +813,15 @@ public final class TrafficModel: @unchecked Sendable {
                 if stopRI[k] == ri, !laneIsInternal[l] {
                     let at = min(stopAt[k], laneLength[l])
                     if dwell[i] >= 0 || (v[i] < 0.1 && abs(at - s[i]) < 1.5) {
-                        if dwell[i] < 0 { dwell[i] = stopDuration[k]; stopEvents.append((Int32(i), Int32(r0), Int32(ns), true)) }
+                        if dwell[i] < 0 {
+                            dwell[i] = stopDuration[k]; stopEvents.append((Int32(i), Int32(r0), Int32(ns), true))
+                            // A transfer stop holds the carrier until the traffic system has handled it once.
+                            hold[i] = stopTransfer[k]
+                        }
                         dwell[i] -= Float(dt)
                         standing[i] = 0
-                        if dwell[i] <= 0 { dwell[i] = -1; nextStop[i] += 1; stopEvents.append((Int32(i), Int32(r0), Int32(ns), false)) }
+                        if dwell[i] <= 0, hold[i] { dwell[i] = 0 }
+                        else if dwell[i] <= 0 { dwell[i] = -1; hold[i] = false; nextStop[i] += 1; stopEvents.append((Int32(i), Int32(r0), Int32(ns), false)) }
                         continue
                     } else if s[i] > at + 1.5 {
                         nextStop[i] += 1   // passed it (e.g. entered the road behind it)

@@ -101,7 +101,26 @@ extension TrafficSpec {
                 if let prev = stops.last, prev.routeIndex == ri, prev.at >= at {
                     throw TrafficError(sp + [.key("at")], "stops on one road must be in driving order")
                 }
-                stops.append(.init(id: st.id ?? "\(st.road)@\(at)", routeIndex: ri, at: at, duration: Float(st.duration)))
+                var transfer: TrafficSetup.Transfer?
+                if st.pickUp != nil, st.dropOff != nil {
+                    throw TrafficError(sp + [.key("dropOff")], "a stop either picks up or drops off; split it into two stops")
+                }
+                if let name = st.pickUp ?? st.dropOff {
+                    let pick = st.pickUp != nil
+                    let allowed: [TrafficSetup.WaitUntil] = pick ? [.any, .full, .none] : [.empty, .none]
+                    var rule = pick ? TrafficSetup.WaitUntil.any : .empty
+                    if let w = st.waitUntil {
+                        guard let x = TrafficSetup.WaitUntil(rawValue: w), allowed.contains(x) else {
+                            throw TrafficError(sp + [.key("waitUntil")], Suggestions.unknownMessage(kind: pick ? "pick-up waitUntil" : "drop-off waitUntil", name: w, known: allowed.map(\.rawValue)))
+                        }
+                        rule = x
+                    }
+                    guard !name.isEmpty else { throw TrafficError(sp + [.key(pick ? "pickUp" : "dropOff")], "the transfer point's name must not be empty") }
+                    transfer = .init(point: name, pickUp: pick, waitUntil: rule, path: sp + [.key(pick ? "pickUp" : "dropOff")])
+                } else if st.waitUntil != nil {
+                    throw TrafficError(sp + [.key("waitUntil")], "waitUntil applies to stops with pickUp or dropOff")
+                }
+                stops.append(.init(id: st.id ?? "\(st.road)@\(at)", routeIndex: ri, at: at, duration: Float(st.duration), transfer: transfer))
                 from = ri
             }
             routes.append(.init(id: r.id, roads: roads, repeats: r.repeat ?? false, stops: stops))

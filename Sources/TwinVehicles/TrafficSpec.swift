@@ -80,6 +80,13 @@ public struct TrafficSpec: Codable, Sendable {
         public var at: Float?
         /// Dwell time, s.
         public var duration: Double
+        /// Carriers take items here from this transfer point (a machines buffer with `"transfer": "pickUp"`)…
+        public var pickUp: String?
+        /// …or deliver their load into this one (`"transfer": "dropOff"`).
+        public var dropOff: String?
+        /// When the carrier may leave after `duration`: pick-up `any` (default: once it carries an
+        /// item), `full`, `none`; drop-off `empty` (default: once all is delivered), `none`.
+        public var waitUntil: String?
     }
     public enum Arrivals: String, Codable, Sendable { case fixed, poisson }
     public struct FlowSpec: Codable, Sendable {
@@ -147,7 +154,20 @@ public struct TrafficSpec: Codable, Sendable {
 
 /// Everything the traffic system needs, validated.
 public struct TrafficSetup: @unchecked Sendable {
-    public struct Stop: Sendable { public var id: String; public var routeIndex: Int; public var at: Float; public var duration: Float }
+    public struct Stop: Sendable {
+        public var id: String; public var routeIndex: Int; public var at: Float; public var duration: Float
+        /// Transfer point named by `pickUp`/`dropOff` (resolved by the traffic system against the world).
+        public var transfer: Transfer?
+    }
+    /// Leaving rule at a transfer stop.
+    public enum WaitUntil: String, Sendable, CaseIterable { case any, full, empty, none }
+    public struct Transfer: Sendable {
+        public var point: String
+        public var pickUp: Bool
+        public var waitUntil: WaitUntil
+        /// JSON path of the `pickUp`/`dropOff` member inside the traffic section.
+        public var path: [JSONPathComponent]
+    }
     public struct Route: Sendable {
         public var id: String; public var roads: [Int]; public var repeats: Bool
         public var stops: [Stop] = []

@@ -48,12 +48,16 @@ public struct TrafficStats: DefaultComponent, DocumentedComponent, Hashable {
     public var meanTravelTime: Double = 0
     /// Sum over steps of the running vehicles.
     public var vehicleSteps: Int = 0
+    /// Items on carriers now (transfer stops), and items lost with carriers that left the network loaded.
+    public var carried: Int = 0
+    public var lostItems: Int = 0
     public init() {}
     public static let summary = "Traffic counters: running, departed, arrived, dropped, stuck, halting, stops, mean speed, mean travel time."
     public static let fieldUnits = ["meanSpeed": "m/s", "meanTravelTime": "s"]
     public func hashState(into h: inout StableHasher) {
         h.combine(running); h.combine(departed); h.combine(arrived); h.combine(dropped); h.combine(stuck); h.combine(halting)
         h.combine(stops); h.combine(meanSpeed); h.combine(meanTravelTime); h.combine(vehicleSteps)
+        h.combine(carried); h.combine(lostItems)
     }
 }
 
@@ -132,6 +136,9 @@ public struct TrafficSystemError: Error, CustomStringConvertible {
 /// The validated `traffic` section (a world resource for `vehicles.traffic`).
 public struct TrafficScene: @unchecked Sendable {
     public var setup: TrafficSetup
+    /// The section as written (source locations for errors found when the system starts).
+    public var json: JSONValue?
+    public init(setup: TrafficSetup, json: JSONValue? = nil) { self.setup = setup; self.json = json }
 }
 
 /// Drives every vehicle of the `traffic` section.
@@ -139,9 +146,14 @@ public struct TrafficScene: @unchecked Sendable {
 /// - Parameters: `scheme` (`ballistic` default, or `euler`), `stuckTimeout` (s, 300),
 ///   `yellowDecel` (m/s², 3), `laneChangeCooldown` (s, 3), `crossingMargin` (m, 1).
 /// - Supported dt: 0 < dt ≤ 1 s (a scene error otherwise).
-/// - Reads: Walker, Position (agents on crossings). Writes: Position, Rotation, Vehicle,
-///   TrafficStats, TrafficDetector, TrafficSignal, TrafficRoute. Emits: VehicleExited,
-///   DetectorPassage, VehicleAtStop.
+/// - Transfer stops (`pickUp`/`dropOff`): a carrier dwelling at one moves items between
+///   its `CarriedLoad` (up to its type's `capacity`) and the named `TransferPoint` right
+///   after the model's step (taking from `offered`, delivering while `space` lasts), and
+///   stays past its dwell time until its `waitUntil` rule holds. The owner (machines)
+///   sees the hand-over at its next step's start: at most one step later.
+/// - Reads: Walker, Position (agents on crossings), Name + TransferPoint. Writes: Position,
+///   Rotation, Vehicle, CarriedLoad, TransferPoint, TrafficStats, TrafficDetector,
+///   TrafficSignal, TrafficRoute. Emits: VehicleExited, DetectorPassage, VehicleAtStop.
 public final class TrafficSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
         public var scheme: String = "ballistic"
@@ -169,8 +181,8 @@ public final class TrafficSystem: UpdateSystem {
 
     public static let id: SystemID = "vehicles.traffic"
     public static let summary = "Lane-graph traffic: IDM car-following, MOBIL lane changes, signals, priority junctions, crossings, flows."
-    public static let reads = ["Walker", "Position"]
-    public static let writes = ["Position", "Rotation", "Vehicle", "TrafficStats", "TrafficDetector", "TrafficSignal", "TrafficRoute"]
+    public static let reads = ["Walker", "Position", "Name", "TransferPoint"]
+    public static let writes = ["Position", "Rotation", "Vehicle", "CarriedLoad", "TransferPoint", "TrafficStats", "TrafficDetector", "TrafficSignal", "TrafficRoute"]
     public static let emits = ["VehicleExited", "DetectorPassage", "VehicleAtStop"]
 
     /// Largest supported step, s.
@@ -186,6 +198,14 @@ public final class TrafficSystem: UpdateSystem {
     var signalEntities: [(Int, Entity)] = []
     var routeEntities: [Entity] = []
     var maxQueue: [Int] = []
+    /// Transfer points named by stops (entity, pick-up), and per route per stop the action:
+    /// (point index, pick-up, rule) or nil.
+    var transferPoints: [Entity] = []
+    var stopActions: [[(point: Int, pickUp: Bool, rule: TrafficSetup.WaitUntil)?]] = []
+    let hasTransfers: Bool
+    /// Per slot: items carried (owner's handles).
+    var loads: [[Int32]] = []
+    var lostItems = 0
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
         guard let scene = setup.world.resource(TrafficScene.self) else {
@@ -225,6 +245,33 @@ public final class TrafficSystem: UpdateSystem {
             signalEntities.append((n, e))
         }
         maxQueue = Array(repeating: 0, count: signalEntities.count)
+        // Transfer stops: resolve the named points (machines buffers with a TransferPoint).
+        var points: [(name: String, entity: Entity, pickUp: Bool)] = []
+        w.query(Name.self, TransferPoint.self).forEach { e, n, tp in points.append((n.value, e, tp.role == "pickUp")) }
+        points.sort { $0.name < $1.name }
+        var used: [Int] = []
+        for r in model.routes {
+            var actions: [(point: Int, pickUp: Bool, rule: TrafficSetup.WaitUntil)?] = []
+            for st in r.stops {
+                guard let t = st.transfer else { actions.append(nil); continue }
+                let path: [JSONPathComponent] = [.key("traffic")] + t.path
+                let loc = scene.json?.value(at: t.path)?.location ?? .unknown
+                guard let k = points.firstIndex(where: { $0.name == t.point }) else {
+                    let msg = points.isEmpty
+                        ? "no transfer point \"\(t.point)\": the scene has none (a machines buffer with \"transfer\": \"\(t.pickUp ? "pickUp" : "dropOff")\")"
+                        : Suggestions.unknownMessage(kind: "transfer point", name: t.point, known: points.map(\.name))
+                    throw JSONDecodingError(path: path, location: loc, message: msg)
+                }
+                guard points[k].pickUp == t.pickUp else {
+                    throw JSONDecodingError(path: path, location: loc, message: "\"\(t.point)\" is a \(points[k].pickUp ? "pick-up" : "drop-off") point; a stop with \(t.pickUp ? "pickUp" : "dropOff") needs a buffer with \"transfer\": \"\(t.pickUp ? "pickUp" : "dropOff")\"")
+                }
+                if !used.contains(k) { used.append(k) }
+                actions.append((k, t.pickUp, t.waitUntil))
+            }
+            stopActions.append(actions)
+        }
+        transferPoints = points.map(\.entity)
+        hasTransfers = !used.isEmpty
         for r in 0..<scene.setup.declaredRoutes {
             let e = w.spawn()
             w.insert(Name(model.routes[r].id), on: e)
@@ -246,15 +293,21 @@ public final class TrafficSystem: UpdateSystem {
         let scale = Scale(Vec3(t.length / 4.5, 1, t.width / 1.9))
         // Every class renders as the standing vehicle box, scaled to its size.
         let kind = Kind("vehicle")
+        let carrier = hasTransfers && stopActions.indices.contains(st.route) && stopActions[st.route].contains { $0 != nil }
         let e: Entity
         if direct {
             e = world.spawn()
             world.insert(pos, on: e); world.insert(rot, on: e); world.insert(veh, on: e); world.insert(scale, on: e); world.insert(kind, on: e)
+            if carrier { world.insert(CarriedLoad(capacity: t.capacity), on: e) }
+        } else if carrier {
+            e = world.commands.spawn(world, pos, rot, veh, scale, kind, CarriedLoad(capacity: t.capacity))
         } else {
             e = world.commands.spawn(world, pos, rot, veh, scale, kind)
         }
         if entities.count <= slot { entities += Array(repeating: Entity.invalid, count: slot + 1 - entities.count) }
         entities[slot] = e
+        if loads.count <= slot { loads += Array(repeating: [], count: slot + 1 - loads.count) }
+        loads[slot].removeAll()
     }
 
     /// Rotation about +Y turning local +X (the vehicle's forward) onto `d` = [x, z].
@@ -270,6 +323,7 @@ public final class TrafficSystem: UpdateSystem {
         for (slot, reason) in model.exited {
             let s = Int(slot)
             guard s < entities.count else { continue }
+            if s < loads.count, !loads[s].isEmpty { lostItems += loads[s].count; loads[s].removeAll() }
             world.commands.despawn(entities[s])
             world.send(VehicleExited(entity: entities[s], reason: reason, time: step.endTime))
         }
@@ -294,7 +348,47 @@ public final class TrafficSystem: UpdateSystem {
             }
         }
         for slot in model.departedSlots { spawnEntity(Int(slot), world: world, direct: false) }
+        if hasTransfers { handleTransfers(world) }
         updateMeasurements(step, world)
+    }
+
+    /// Carriers dwelling at transfer stops load or unload (slot order, so deterministic),
+    /// then the model holds them until their `waitUntil` rule is met.
+    func handleTransfers(_ world: World) {
+        for slot in 0..<min(model.slotLimit, loads.count) {
+            guard let (r, k) = model.dwellingStop(slot), r < stopActions.count, k < stopActions[r].count,
+                  let act = stopActions[r][k] else { continue }
+            let cap = model.types[model.state(slot).type].capacity
+            let e = transferPoints[act.point]
+            guard var tp = world.get(TransferPoint.self, of: e) else { model.setHold(slot, false); continue }
+            var changed = false
+            if act.pickUp {
+                let n = min(cap - loads[slot].count, tp.offered.count)
+                if n > 0 {
+                    loads[slot] += tp.offered.prefix(n)
+                    tp.taken += tp.offered.prefix(n)
+                    tp.offered.removeFirst(n)
+                    tp.totalTaken += n
+                    changed = true
+                }
+                let full = loads[slot].count >= cap
+                model.setHold(slot, act.rule == .full ? !full : act.rule == .any ? loads[slot].isEmpty : false)
+            } else {
+                let n = min(loads[slot].count, max(0, tp.space))
+                if n > 0 {
+                    tp.delivered += loads[slot].prefix(n)
+                    loads[slot].removeFirst(n)
+                    tp.space -= n
+                    tp.totalDelivered += n
+                    changed = true
+                }
+                model.setHold(slot, act.rule == .empty && !loads[slot].isEmpty)
+            }
+            guard changed else { continue }
+            world.update(TransferPoint.self, of: e) { $0 = tp }
+            let items = loads[slot]
+            world.update(CarriedLoad.self, of: entities[slot]) { $0.items = items; $0.count = items.count }
+        }
     }
 
     func updateMeasurements(_ step: StepInfo, _ world: World) {
@@ -303,6 +397,7 @@ public final class TrafficSystem: UpdateSystem {
         stats.running = model.count
         stats.departed = st.departed; stats.arrived = st.arrived; stats.dropped = st.dropped; stats.stuck = st.removedStuck
         stats.stops = st.stops; stats.vehicleSteps = st.vehicleSteps
+        stats.carried = loads.reduce(0) { $0 + $1.count }; stats.lostItems = lostItems
         var halting = 0
         var sum: Double = 0
         for slot in 0..<model.slotLimit where model.isAlive(slot) {
@@ -360,6 +455,8 @@ public enum VehiclesPlugin: TwinPlugin {
         catalog.register(component: TrafficSignal.self)
         catalog.register(component: TrafficRoute.self)
         catalog.register(component: Walker.self)
+        catalog.register(component: TransferPoint.self)
+        catalog.register(component: CarriedLoad.self)
         catalog.register(TrafficSystem.self)
         catalog.register(
             section: "traffic",
@@ -389,7 +486,7 @@ public enum VehiclesPlugin: TwinPlugin {
                 }
                 return String(decoding: bytes, as: UTF8.self)
             }
-            ctx.world.setResource(TrafficScene(setup: setup))
+            ctx.world.setResource(TrafficScene(setup: setup, json: json))
         } catch {
             ctx.world.setResource(empty)
             let at = json.value(at: error.path) ?? deepest(json, error.path)
@@ -420,9 +517,10 @@ extension TrafficSpec {
       "crossings": [{"id": "zebra", "road": "NC", "at": 480, "width": 4}],
       "vehicleTypes": [{"id": "car", "class": "car", "length": 5, "width": 1.8, "maxSpeed": 36.11, "accel": 1, "decel": 1.5,
                         "emergencyDecel": 9, "timeHeadway": 1, "minGap": 2, "delta": 4, "speedFactor": 1, "politeness": 0.2,
-                        "changeThreshold": 0.1, "safeDecel": 4}],
+                        "changeThreshold": 0.1, "safeDecel": 4, "capacity": 1}],
       "routes": [{"id": "ns", "roads": ["NC", "CS"], "from": "NC", "to": "CS", "via": ["CS"], "repeat": false,
-                  "stops": [{"id": "dock", "road": "CS", "at": 20, "duration": 30}]}],
+                  "stops": [{"id": "dock", "road": "CS", "at": 20, "duration": 30, "pickUp": "outbound", "waitUntil": "any"},
+                            {"id": "store", "road": "CS", "at": 40, "duration": 10, "dropOff": "inbound"}]}],
       "flows": [{"id": "north", "route": "ns", "type": "car", "rate": 600, "arrivals": "poisson", "start": 0, "stop": 3600,
                  "limit": 100, "departSpeed": 10, "departLane": 0, "maxDepartDelay": 60}],
       "vehicles": [{"type": "car", "route": "ns", "lane": 0, "position": 10, "positions": [10, 20], "speed": 0}],
