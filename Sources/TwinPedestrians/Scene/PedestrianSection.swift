@@ -502,7 +502,7 @@ struct PedestrianSection {
                 let c = g.offset + j * g.nx + i
                 guard grid.walkable[c] else { continue }
                 let d = (grid.center(c) - p).length
-                if d <= within, best == nil || d < best!.0 { best = (d, c) }
+                if d <= within, best.map({ d < $0.0 }) ?? true { best = (d, c) }
             }
         }
         return best?.1
