@@ -14,10 +14,7 @@ public enum MachinesSuite: BenchmarkSuite {
     public static let name = "machines"
     public static let summary = "process lines vs SimPy (M/M/1, tandem, 20-station line) and a 200-station factory scene"
 
-    static var peersDirectory: String {
-        if let d = ProcessInfo.processInfo.environment["TWIN_PEERS_DIR"] { return d + "/machines" }
-        return FileManager.default.currentDirectoryPath + "/../shared/peers/machines"
-    }
+    static var peersDirectory: String { PeerProcess.directory("machines") }
 
     static let systems = #""systems": [{"id": "machines.process", "params": {"itemEntities": false}}]"#
 

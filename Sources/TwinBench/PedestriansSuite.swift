@@ -11,10 +11,7 @@ public enum PedestriansSuite: BenchmarkSuite {
     public static let name = "pedestrians"
     public static let summary = "collision-free speed and social force models vs JuPedSim (agent-steps/s), 100k agents"
 
-    static var peersDirectory: String {
-        if let d = ProcessInfo.processInfo.environment["TWIN_PEERS_DIR"] { return d + "/pedestrians" }
-        return FileManager.default.currentDirectoryPath + "/../shared/peers/pedestrians"
-    }
+    static var peersDirectory: String { PeerProcess.directory("pedestrians") }
 
     /// The peer script's scene: rows at z = 1…99, columns from x = 1, exit in the last metre.
     static func corridorScene(model: String, n: Int, dt: Double, radius: Double) -> String {

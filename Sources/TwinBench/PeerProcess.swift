@@ -4,6 +4,13 @@ import Foundation
 /// object it prints last. Peers live in `../shared/peers/` (see its README); install
 /// them with `Tools/bench-setup.sh`.
 public enum PeerProcess {
+    /// The folder of one peer's scripts: `$TWIN_PEERS_DIR/NAME`, else `../shared/peers/NAME`
+    /// relative to the working directory.
+    public static func directory(_ name: String) -> String {
+        if let d = ProcessInfo.processInfo.environment["TWIN_PEERS_DIR"] { return d + "/" + name }
+        return FileManager.default.currentDirectoryPath + "/../shared/peers/" + name
+    }
+
     /// The last line of stdout that parses as a JSON object, or a reason it failed.
     public static func runPython(
         _ code: String, arguments: [String] = [], environment: [String: String] = [:], timeout: Double = 600

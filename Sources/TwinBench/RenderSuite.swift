@@ -15,11 +15,7 @@ public enum RenderSuite: BenchmarkSuite {
     public static let name = "render"
     public static let summary = "glTF snapshots and PNG renders vs trimesh and pyrender (OSMesa)"
 
-    /// `../shared/peers/render` relative to the working directory, or `$TWIN_PEERS_DIR/render`.
-    static var peersDirectory: String {
-        if let d = ProcessInfo.processInfo.environment["TWIN_PEERS_DIR"] { return d + "/render" }
-        return FileManager.default.currentDirectoryPath + "/../shared/peers/render"
-    }
+    static var peersDirectory: String { PeerProcess.directory("render") }
 
     public static func run(options: BenchOptions, log: (String) -> Void) throws -> [BenchResult] {
         var out: [BenchResult] = []

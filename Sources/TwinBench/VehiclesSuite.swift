@@ -18,10 +18,7 @@ public enum VehiclesSuite: BenchmarkSuite {
     public static let name = "vehicles"
     public static let summary = "traffic on SUMO's 20×20 grid (5k/20k vehicles, dt 1 and 0.1) vs SUMO 1.15 (IDM), vehicle updates per second"
 
-    static var peersDirectory: String {
-        if let d = ProcessInfo.processInfo.environment["TWIN_PEERS_DIR"] { return d + "/vehicles" }
-        return FileManager.default.currentDirectoryPath + "/../shared/peers/vehicles"
-    }
+    static var peersDirectory: String { PeerProcess.directory("vehicles") }
 
     static var sumoHome: String { ProcessInfo.processInfo.environment["SUMO_HOME"] ?? "/usr/share/sumo" }
 

@@ -21,7 +21,7 @@ struct FundamentalDiagramTests {
         let n = Int((rho * 52).rounded())
         let cols = max(1, Int((Double(n) * 13).squareRoot().rounded()))  // ≈ 26/2 aspect
         let rows = Int((Double(n) / Double(cols)).rounded(.up))
-        var rng = SplitMix(seed: UInt64(seed))
+        var rng = RandomStream(seed: UInt64(seed))
         var pts: [(Double, Double)] = []
         for k in 0..<n {
             let i = k % cols, j = k / cols
@@ -105,21 +105,5 @@ struct FundamentalDiagramTests {
             #expect(peak.map { $0.rho >= 1 && $0.rho <= 3 } == true, "flow peaks at ρ = \(peak?.rho ?? 0): \(table)")
             #expect(peak.map { $0.rho * $0.speed >= 1 && $0.rho * $0.speed <= 2 } == true, "peak specific flow: \(table)")
         }
-    }
-}
-
-/// A tiny deterministic generator for test layouts.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) * 0x1p-53
     }
 }

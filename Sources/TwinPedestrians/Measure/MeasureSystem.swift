@@ -24,6 +24,7 @@ public final class MeasureSystem: PostUpdateSystem {
     let agents: Query<Position, Velocity, PedestrianAgent>
     /// Last plan position by entity index (with its generation), for line crossings.
     var last: [Int: (UInt32, Vec2)] = [:]
+    private var spare: [Int: (UInt32, Vec2)] = [:]
     var lineCounts: [Int]
     var lineNet: [Int]
 
@@ -46,8 +47,10 @@ public final class MeasureSystem: PostUpdateSystem {
 
     func countCrossings(_ ped: PedestrianWorld, _ t: Double, _ reports: PluginReports?) {
         let half = ped.periodic.map { ($0.max - $0.min) / 2 } ?? .infinity
+        // Two maps swapped every step: no allocation once they have grown.
         var seen: [Int: (UInt32, Vec2)] = [:]
-        seen.reserveCapacity(last.count)
+        swap(&seen, &spare)
+        seen.removeAll(keepingCapacity: true)
         agents.forEach { e, pos, _, agent in
             let p = Vec2(pos.value.x, pos.value.z)
             let key = Int(e.index)
@@ -65,7 +68,8 @@ public final class MeasureSystem: PostUpdateSystem {
             }
             seen[key] = (e.generation, p)
         }
-        last = seen
+        swap(&last, &seen)
+        spare = seen
         for (k, line) in ped.lines.enumerated() {
             reports?.set("pedestrians.line.\(line.name).count", Double(lineCounts[k]))
             reports?.set("pedestrians.line.\(line.name).net", Double(lineNet[k]))

@@ -206,6 +206,26 @@ final class AgentFrame: @unchecked Sendable {
         }
     }
 
+    /// Calls `body(nx, nz, d)` for every wall point within the interaction range of the
+    /// agent in slot `s` (cell order) standing in `region`: `(nx, nz)` is the unit vector
+    /// from the wall to the agent, `d` the distance. Two walls meeting at a corner act
+    /// once from it, not twice.
+    @inline(__always)
+    func forEachWall(of s: Int, region: Int, _ body: (Float, Float, Float) -> Void) {
+        let xi = sx[s], zi = sz[s]
+        let walls = ped.wallIndexes[region]
+        var corners = CornerSet()
+        for k in walls.bucket(xi, zi) {
+            let w = Int(walls.items[k])
+            let q = Segment(a: Vec2(walls.ax[w], walls.az[w]), b: Vec2(walls.bx[w], walls.bz[w])).closestPoint(to: Vec2(xi, zi))
+            if !corners.insert(q) { continue }
+            let dx = xi - q.x, dz = zi - q.y
+            let d = max(1e-6, (dx * dx + dz * dz).squareRoot())
+            if d > PedestrianSection.interactionRange { continue }
+            body(dx / d, dz / d, d)
+        }
+    }
+
     /// Runs `body(first, end)` over fixed chunks of cell order on the executor's workers.
     func forEachChunk(_ executor: ParallelExecutor, _ body: (Int, Int) -> Void) {
         let chunk = 1024

@@ -75,25 +75,26 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
     }
 
     static let maxNeighbours = 256
+    static let maxWalls = 32
 
     /// New velocities of agents `first..<end` in cell order.
     static func solve(_ f: AgentFrame, _ p: Parameters, _ invDt: Float, _ first: Int, _ end: Int) {
-        let sx = f.sx.base, sz = f.sz.base, sr = f.sr.base, order = f.order.base
+        let sr = f.sr.base, order = f.order.base
         let v0 = f.v0.base, e0x = f.ex.base, e0z = f.ez.base, regions = f.region.base
         let pvx = f.vx.base, pvz = f.vz.base
         let turn = p.turnTime > 0 ? min(1, 1 / (invDt * p.turnTime)) : 1
         let outX = f.newVX.base, outZ = f.newVZ.base
-        let range = PedestrianSection.interactionRange
         let a = p.neighbourStrength, invD = 1 / p.neighbourRange, aw = p.wallStrength, invDw = 1 / p.wallRange
         let invT = 1 / p.timeGap
         // Beyond this gap a neighbour turns the direction by less than 1e-3 rad.
         let repulsionCut = p.neighbourRange * Float(_log(Double(max(1, 1000 * a))))
-        let ped = f.ped
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * maxNeighbours) { buf in
-            let nbx = buf.baseAddress!, nbz = nbx + maxNeighbours, nbd = nbz + maxNeighbours, nbl = nbd + maxNeighbours
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * maxNeighbours + 3 * maxWalls) { buf in
+            guard let nbx = buf.baseAddress else { return }
+            let nbz = nbx + maxNeighbours, nbd = nbz + maxNeighbours, nbl = nbd + maxNeighbours
+            let wnx = nbl + maxNeighbours, wnz = wnx + maxWalls, wd = wnz + maxWalls
             for s in first..<end {
                 let i = Int(order[s])
-                let xi = sx[s], zi = sz[s], ri = sr[s]
+                let ri = sr[s]
                 var rx: Float = 0, rz: Float = 0
                 var m = 0
                 f.forEachNeighbour(of: s) { t, dx, dz, d in
@@ -104,24 +105,15 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
                     }
                     if m < maxNeighbours { nbx[m] = dx; nbz[m] = dz; nbd[m] = d; nbl[m] = l; m += 1 }
                 }
-                // Walls.
-                let walls = ped.wallIndexes[Int(regions[i])]
+                // Walls push the direction; the walls found are kept for the slide below.
                 var dirx = e0x[i], dirz = e0z[i]
-                let bucket = walls.bucket(xi, zi)
-                var corners = CornerSet()
-                for k in bucket {
-                    let w = Int(walls.items[k])
-                    let qa = Vec2(walls.ax[w], walls.az[w]), qb = Vec2(walls.bx[w], walls.bz[w])
-                    let q = Segment(a: qa, b: qb).closestPoint(to: Vec2(xi, zi))
-                    // Two walls meeting at a corner push once from it, not twice.
-                    if !corners.insert(q) { continue }
-                    let dx = xi - q.x, dz = zi - q.y
-                    let d = max(1e-6, (dx * dx + dz * dz).squareRoot())
-                    if d > range { continue }
+                var nw = 0
+                f.forEachWall(of: s, region: Int(regions[i])) { nx, nz, d in
                     if d - ri < 12 * p.wallRange {
-                        let w = aw * _exp((ri - d) * invDw) / d
-                        rx += w * dx; rz += w * dz
+                        let w = aw * _exp((ri - d) * invDw)
+                        rx += w * nx; rz += w * nz
                     }
+                    if nw < maxWalls { wnx[nw] = nx; wnz[nw] = nz; wd[nw] = d; nw += 1 }
                 }
                 dirx += rx; dirz += rz
                 var len = (dirx * dirx + dirz * dirz).squareRoot()
@@ -153,14 +145,10 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
                 var vx = speed * dirx, vz = speed * dirz
                 // Walls do not stop an agent: the part of its step that would enter a
                 // wall is removed, so it slides along instead.
-                for k in bucket {
-                    let w = Int(walls.items[k])
-                    let q = Segment(a: Vec2(walls.ax[w], walls.az[w]), b: Vec2(walls.bx[w], walls.bz[w])).closestPoint(to: Vec2(xi, zi))
-                    let dx = xi - q.x, dz = zi - q.y
-                    let d = max(1e-6, (dx * dx + dz * dz).squareRoot())
-                    let nx = dx / d, nz = dz / d
+                for k in 0..<nw {
+                    let nx = wnx[k], nz = wnz[k]
                     let approach = -(vx * nx + vz * nz)
-                    let allowed = max(0, d - ri) * invDt
+                    let allowed = max(0, wd[k] - ri) * invDt
                     if approach > allowed {
                         vx += nx * (approach - allowed); vz += nz * (approach - allowed)
                     }

@@ -81,7 +81,7 @@ public final class SocialForceSystem: UpdateSystem {
     }
 
     static func solve(_ f: AgentFrame, _ p: Parameters, _ dt: Float, _ first: Int, _ end: Int) {
-        let sx = f.sx.base, sz = f.sz.base, sr = f.sr.base, svx = f.svx.base, svz = f.svz.base
+        let sr = f.sr.base, svx = f.svx.base, svz = f.svz.base
         let order = f.order.base
         let v0 = f.v0.base, e0x = f.ex.base, e0z = f.ez.base, regions = f.region.base
         let outX = f.newVX.base, outZ = f.newVZ.base
@@ -89,10 +89,9 @@ public final class SocialForceSystem: UpdateSystem {
         let A = p.strength, invB = 1 / p.range, k = p.bodyForce, kappa = p.friction, lambda = p.anisotropy
         // Beyond this gap the social force is below 1e-4·A: skip the exponential.
         let cut = p.range * 9.3
-        let ped = f.ped
         for s in first..<end {
             let i = Int(order[s])
-            let xi = sx[s], zi = sz[s], ri = sr[s], vxi = svx[s], vzi = svz[s]
+            let ri = sr[s], vxi = svx[s], vzi = svz[s]
             var ex = e0x[i], ez = e0z[i]
             var ax: Float = 0, az: Float = 0
             f.forEachNeighbour(of: s) { t, dx, dz, d in
@@ -113,18 +112,9 @@ public final class SocialForceSystem: UpdateSystem {
                 }
                 ax += mag * nxv; az += mag * nzv
             }
-            let walls = ped.wallIndexes[Int(regions[i])]
-            var corners = CornerSet()
-            for kk in walls.bucket(xi, zi) {
-                let w = Int(walls.items[kk])
-                let q = Segment(a: Vec2(walls.ax[w], walls.az[w]), b: Vec2(walls.bx[w], walls.bz[w])).closestPoint(to: Vec2(xi, zi))
-                // Two walls meeting at a corner push once from it, not twice.
-                if !corners.insert(q) { continue }
-                let dx = xi - q.x, dz = zi - q.y
-                let d = max(1e-6, (dx * dx + dz * dz).squareRoot())
+            f.forEachWall(of: s, region: Int(regions[i])) { nxv, nzv, d in
                 let gap = d - ri
-                if gap > cut { continue }
-                let nxv = dx / d, nzv = dz / d
+                if gap > cut { return }
                 var mag = A * _exp(-gap * invB)
                 if gap < 0 {
                     let g = -gap
