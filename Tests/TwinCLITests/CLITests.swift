@@ -92,6 +92,31 @@ struct CLITests {
         #expect(other.stdout.contains("\"stateHash\":\"\(hashes[0])\"") == false)
     }
 
+    @Test("twin run --save-state then --from-state (from another directory) ends in the state of one unbroken run")
+    func saveAndContinue() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("twin-state-\(getpid())").path
+        let state = dir + "/half.json"
+        func hash(_ r: TwinProcess.Result) throws -> String {
+            let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            return obj["stateHash"] as? String ?? ""
+        }
+        let whole = try TwinProcess.run(["run", scenes[0], "--steps", "1280", "--json", "--out", dir, "--set", "arrivalRate=3"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let half = try TwinProcess.run(["run", scenes[0], "--steps", "500", "--json", "--out", dir, "--set", "arrivalRate=3", "--save-state", state])
+        #expect(half.status == 0, "\(half.stderr)")
+        let rest = try TwinProcess.run(["run", "--from-state", state, "--steps", "780", "--json", "--out", dir], cwd: "/")
+        #expect(rest.status == 0, "\(rest.stderr)")
+        #expect(try hash(rest) == hash(whole) && hash(whole).count == 16)
+        #expect(try hash(half) != hash(whole))
+        let both = try TwinProcess.run(["run", scenes[0], "--from-state", state])
+        #expect(both.status == 2 && both.stderr.contains("one of them"))
+        let reseeded = try TwinProcess.run(["run", "--from-state", state, "--seed", "4"])
+        #expect(reseeded.status == 2)
+        try Data("{\"format\": \"twin-state/1\"}".utf8).write(to: URL(fileURLWithPath: dir + "/bad.json"))
+        let bad = try TwinProcess.run(["run", "--from-state", dir + "/bad.json"])
+        #expect(bad.status == 1 && bad.stderr.contains("$.sceneFile") && !bad.signalled)
+    }
+
     @Test("twin run rejects bad options and bad parameter values without a signal")
     func runErrors() throws {
         let both = try TwinProcess.run(["run", scenes[0], "--steps", "1", "--duration", "1"])

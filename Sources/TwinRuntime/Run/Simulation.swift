@@ -33,9 +33,24 @@ public final class Simulation {
     /// world and must not change it.
     public var stepObservers: [(Simulation) -> Void] = []
 
+    /// The scene and options this simulation was loaded from (for reset and checkpoints).
+    public internal(set) var origin: SceneOrigin
+    /// External commands (API, live data) waiting for the next step; any thread may
+    /// enqueue.
+    public let commandQueue: CommandQueue
+    /// Every external command applied so far, with its step and rejection reason
+    /// (what a checkpoint replays).
+    public private(set) var commandLog: [AppliedCommand] = []
+    /// Called for each external command right after it was applied or rejected.
+    public var commandObservers: [(AppliedCommand) -> Void] = []
+    private let applier: CommandApplier
+
     init(world: World, catalog: SystemCatalog, scene: SceneDescription, systems: [ScheduledSystem],
-         measurements: MeasurementRecorder, executor: ParallelExecutor) {
+         measurements: MeasurementRecorder, executor: ParallelExecutor, context: SceneContext, origin: SceneOrigin) {
         self.world = world
+        self.origin = origin
+        self.commandQueue = CommandQueue()
+        self.applier = CommandApplier(world: world, context: context)
         self.catalog = catalog
         self.scene = scene
         self.dt = scene.settings.dt
@@ -68,6 +83,7 @@ public final class Simulation {
         world.advanceEventStep()
         let info = StepInfo(step: stepCount, dt: dt, executor: executor)
         let reader = WorldReader(world)
+        applyExternalCommands()
         for (phase, list) in zip(Phase.allCases, phaseLists) {
             for s in list {
                 world.advanceChangeTick()
@@ -85,6 +101,23 @@ public final class Simulation {
         if recordsStateHashes { stateHashes.append(world.stateHash()) }
         for observe in stepObservers { observe(self) }
     }
+
+    /// Applies what the command queue holds, in queue order, before any system of
+    /// this step runs (the start of the `commands` phase).
+    private func applyExternalCommands() {
+        let pending = commandQueue.drain()
+        guard !pending.isEmpty else { return }
+        world.advanceChangeTick()
+        for c in pending {
+            let applied = AppliedCommand(step: stepCount, command: c, rejection: applier.apply(c))
+            commandLog.append(applied)
+            for observe in commandObservers { observe(applied) }
+        }
+        world.applyCommands()
+    }
+
+    /// The entity a reference names, if it is alive.
+    public func entity(_ ref: EntityRef) -> Entity? { applier.resolve(ref) }
 
     /// Latest value of every KPI, by name.
     public var kpis: [(name: String, value: Double)] { measurements.latest }

@@ -44,7 +44,7 @@ public struct SceneLoader {
         do { root = try JSONParser.parse(bytes) } catch {
             throw SceneError([SceneIssue(file: file, location: error.location, path: [], message: "malformed JSON: " + error.message)])
         }
-        if let sim = b.build(root), b.issues.isEmpty { return sim }
+        if let sim = b.build(root, origin: SceneOrigin(file: file, bytes: bytes, options: options)), b.issues.isEmpty { return sim }
         throw SceneError(b.issues)
     }
 }
@@ -74,7 +74,7 @@ struct SceneBuild {
         }
     }
 
-    mutating func build(_ parsed: JSONValue) -> Simulation? {
+    mutating func build(_ parsed: JSONValue, origin: SceneOrigin) -> Simulation? {
         guard let topMembers = parsed.members else {
             report(parsed.location, [], "a scene is a JSON object, found \(parsed.kindDescription)")
             return nil
@@ -156,7 +156,8 @@ struct SceneBuild {
         let scene = SceneDescription(
             file: file, name: name, description: description, settings: settings, parameters: defs,
             parameterValues: values, outputs: outputs)
-        return Simulation(world: world, catalog: catalog, scene: scene, systems: systems, measurements: recorder, executor: executor)
+        return Simulation(world: world, catalog: catalog, scene: scene, systems: systems, measurements: recorder,
+                          executor: executor, context: context, origin: origin)
     }
 
     // MARK: Components

@@ -1,0 +1,107 @@
+/// Applies external commands to a world. A command that cannot apply (unknown
+/// entity or component, a value that does not decode, a name already taken) is
+/// rejected with a reason and leaves the world unchanged; it never throws or traps.
+final class CommandApplier {
+    private let world: World
+    private let context: SceneContext
+    /// Name → entity, refreshed by a full scan only when a lookup misses or finds a
+    /// stale entry (names are unique and change only through spawn/despawn).
+    private var byName: [String: Entity] = [:]
+    private var indexedAtTick: UInt32?
+
+    init(world: World, context: SceneContext) {
+        self.world = world; self.context = context
+    }
+
+    /// Nil when applied, else why not.
+    func apply(_ command: WorldCommand) -> String? {
+        switch command {
+        case .set(let ref, let component, let value):
+            guard component != Name.componentName else { return "\"Name\" is the entity's identity and cannot be set; despawn and spawn instead" }
+            guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
+            guard let e = resolve(ref) else { return "no live \(ref)" }
+            let start = world.encodeComponent(named: component, of: e) ?? type.defaultJSON
+            let merged = start.map { $0.merging(value) } ?? value
+            do {
+                try type.insertDecoded(merged, on: e, in: world, decoder: JSONValueDecoder(basePath: [.key("value")]))
+            } catch let error as JSONDecodingError {
+                return "\(component): \(error.message) at \(error.path.jsonPath)"
+            } catch {
+                return "\(component): \(error)"
+            }
+            return nil
+        case .remove(let ref, let component):
+            guard component != Name.componentName else { return "\"Name\" is the entity's identity and cannot be removed" }
+            guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
+            guard let e = resolve(ref) else { return "no live \(ref)" }
+            guard world.remove(type.id, from: e) else { return "\(ref) has no \(component)" }
+            return nil
+        case .despawn(let ref):
+            guard let e = resolve(ref) else { return "no live \(ref)" }
+            world.despawn(e)
+            return nil
+        case .spawn(let name, let prefabName, let members):
+            if let name, resolve(.name(name)) != nil { return "name \"\(name)\" is already used" }
+            var json: [String: JSONValue] = [:]
+            if let prefabName {
+                guard let prefab = context.prefabs[prefabName] else {
+                    return Suggestions.unknownMessage(kind: "prefab", name: prefabName, known: Array(context.prefabs.keys))
+                }
+                json = prefab.json
+            }
+            for m in members {
+                if m.key == Name.componentName { return "give the name as \"name\", not as a component" }
+                guard let type = world.registry.type(named: m.key) else { return unknownComponent(m.key) }
+                let start = json[m.key] ?? type.defaultJSON
+                json[m.key] = start.map { $0.merging(m.value) } ?? m.value
+            }
+            // Decode everything before spawning, so a bad value leaves no half-made entity.
+            var values: [any Component] = []
+            for key in json.keys.sorted() {
+                guard let type = world.registry.type(named: key), let v = json[key] else { continue }
+                do {
+                    values.append(try type.decode(v, decoder: JSONValueDecoder(basePath: [.key("components"), .key(key)])))
+                } catch let error as JSONDecodingError {
+                    return "\(key): \(error.message) at \(error.path.jsonPath)"
+                } catch {
+                    return "\(key): \(error)"
+                }
+            }
+            guard world.aliveCount < context.settings.maxEntities else {
+                return "world.maxEntities (\(context.settings.maxEntities)) reached"
+            }
+            let e = world.spawn()
+            for c in values { world.insertAny(c, on: e) }
+            if let name {
+                world.insert(Name(name), on: e)
+                byName[name] = e
+            }
+            return nil
+        }
+    }
+
+    func resolve(_ ref: EntityRef) -> Entity? {
+        switch ref {
+        case .id(let raw):
+            let e = Entity(id: raw)
+            return world.isAlive(e) ? e : nil
+        case .name(let n):
+            if let e = byName[n], world.isAlive(e), world.get(Name.self, of: e)?.value == n { return e }
+            // A miss rescans at most once per change tick (the tick advances before every
+            // system), so a burst of commands for unknown names costs one scan.
+            guard indexedAtTick != world.changeTick else { return nil }
+            reindex()
+            return byName[n]
+        }
+    }
+
+    private func reindex() {
+        byName.removeAll(keepingCapacity: true)
+        world.query(Name.self).forEach { e, name in byName[name.value] = e }
+        indexedAtTick = world.changeTick
+    }
+
+    private func unknownComponent(_ name: String) -> String {
+        Suggestions.unknownMessage(kind: "component", name: name, known: world.registry.names)
+    }
+}
