@@ -153,6 +153,28 @@ struct JourneyTests {
         #expect(f.values(PedestrianAgent.self).isEmpty)
     }
 
+    @Test("closing the chosen exit (a command, as live data sends it) sends its agents to the open one at once", arguments: Model.allCases)
+    func closedExitReroutes(model: Model) throws {
+        func run(closing: Bool) throws -> (a: Int, b: Int, left: Int) {
+            let f = try SceneFixture(json: Self.scene(
+                stages: "[{\"name\": \"a\", \"type\": \"exit\", \"area\": \(json(rectangle(19, 0, 20, 4)))}, {\"name\": \"b\", \"type\": \"exit\", \"area\": \(json(rectangle(0, 6, 1, 10)))}]",
+                journeys: "[{\"name\": \"j\", \"stages\": [{\"oneOf\": [\"a\", \"b\"], \"weights\": [1, 0]}]}]",
+                agents: "[{\"journey\": \"j\", \"count\": 30, \"area\": \(json(rectangle(8, 3, 12, 7)))}]", model: model))
+            f.run(steps: Int(1 / model.dt))
+            if closing {
+                f.simulation.commandQueue.enqueue(try WorldCommand.decode(try JSONParser.parse(Array(
+                    #"{"op": "set", "entity": "a", "component": "WalkerStage", "value": {"open": false}}"#.utf8))))
+            }
+            f.run(steps: Int(60 / model.dt))
+            #expect(f.simulation.commandLog.allSatisfy { $0.rejection == nil })
+            return (try stage(f, "a").1.passed, try stage(f, "b").1.passed, f.values(PedestrianAgent.self).count)
+        }
+        let open = try run(closing: false)
+        #expect(open.a == 30 && open.b == 0 && open.left == 0, "\(open)")
+        let closed = try run(closing: true)
+        #expect(closed.a == 0 && closed.b == 30 && closed.left == 0, "\(closed)")
+    }
+
     @Test("1 and 2 workers give bit-identical state hashes", arguments: Model.allCases)
     func determinism(model: Model) throws {
         let text = pedestrianScene(model, section: """

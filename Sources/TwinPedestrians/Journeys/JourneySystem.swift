@@ -216,7 +216,11 @@ public final class JourneySystem: PreUpdateSystem {
                 nextLeg(ped, &agent.pointee, p, walker.desiredSpeed, t)
             }
         case .walking:
-            if t >= agent.pointee.reconsiderAt { reconsider(ped, &agent.pointee, p, walker.desiredSpeed, t) }
+            if t >= agent.pointee.reconsiderAt || (ped.closed[Int(agent.pointee.stage)] && hasOpenOption(ped, agent.pointee)) {
+                // A closed target is left at once for an open option (a door closed by live
+                // data or another system), not at the next periodic reconsideration.
+                reconsider(ped, &agent.pointee, p, walker.desiredSpeed, t)
+            }
             let k = Int(agent.pointee.stage)
             // Far from its stage's target cells an agent cannot have arrived: skip the
             // exact tests (and the copy of the stage) for most agents, most steps.
@@ -287,6 +291,12 @@ public final class JourneySystem: PreUpdateSystem {
         ped.heading[s] += 1
         a.activity = .walking
         if case .choice(_, _, _, let every?) = journey.legs[Int(a.leg)] { a.reconsiderAt = t + every } else { a.reconsiderAt = .infinity }
+    }
+
+    /// Whether the agent's current leg is a choice with an open option.
+    func hasOpenOption(_ ped: PedestrianWorld, _ a: PedestrianAgent) -> Bool {
+        guard case .choice(let options, _, _, _) = ped.journeys[Int(a.journey)].legs[Int(a.leg)] else { return false }
+        return options.contains { !ped.closed[$0] }
     }
 
     func reconsider(_ ped: PedestrianWorld, _ a: inout PedestrianAgent, _ p: Vec2, _ speed: Float, _ t: Double) {
