@@ -5,6 +5,7 @@ import TwinMachines
 import TwinPedestrians
 import TwinRender
 import TwinVehicles
+import TwinWasm
 
 extension SystemCatalog {
     /// Every built-in plugin. This is the one place where the engine is composed:
@@ -19,6 +20,7 @@ extension SystemCatalog {
         catalog.add(PedestriansPlugin.self)
         catalog.add(MachinesPlugin.self)
         catalog.add(VehiclesPlugin.self)
+        catalog.add(WasmPlugin.self)
         return catalog
     }
 }

@@ -83,6 +83,7 @@ struct RunCommand: ParsableCommand {
             }
         }
         if !renders.errors.isEmpty { throw ExitCode(1) }
+        for fault in report.faults { FileHandleOutput.standardError("twin run: \(fault)") }
         if json {
             print(JSONWriter.string(report.json))
         } else {

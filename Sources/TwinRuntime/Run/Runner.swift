@@ -23,6 +23,8 @@ public struct RunReport: Sendable {
     public var entities: Int
     public var wallSeconds: Double
     public var outputs: [String]
+    /// Systems that disabled themselves during the run (`SystemFaults`), one line each.
+    public var faults: [String] = []
 
     public var stateHashHex: String { StableHasher.hex(stateHash) }
 
@@ -36,6 +38,7 @@ public struct RunReport: Sendable {
             ("wallSeconds", .number((wallSeconds * 1000).rounded() / 1000)),
             ("stepsPerSecond", .number(wallSeconds > 0 ? (Double(steps) / wallSeconds).rounded() : 0)),
             ("outputs", .array(outputs.map { .string($0) })),
+            ("faults", .array(faults.map { .string($0) })),
         ])
     }
 }
@@ -66,6 +69,6 @@ extension Simulation {
         return RunReport(
             scene: scene.name, file: scene.file, seed: seed, steps: stepCount, simulatedSeconds: time,
             stateHash: world.stateHash(), kpis: kpis, stoppedBy: stoppedBy, entities: world.aliveCount,
-            wallSeconds: wall, outputs: [])
+            wallSeconds: wall, outputs: [], faults: world.resource(SystemFaults.self)?.faults.map(\.description) ?? [])
     }
 }
