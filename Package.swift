@@ -22,6 +22,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TwinWorld", targets: ["TwinMath", "TwinECS", "TwinCore", "TwinRuntime", "TwinTesting"]),
+        // The `twin` command line as a library: a package with its own plugins builds its
+        // own `twin` with `TwinCommandLine.main(plugins:)` (Tools/plugin-template).
+        .library(name: "TwinCommandLine", targets: ["TwinCommandLine"]),
         .executable(name: "twin", targets: ["twin"]),
     ],
     dependencies: [
@@ -62,13 +65,14 @@ let package = Package(
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinWasm", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
         .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm"], swiftSettings: engineSettings),
-        .executableTarget(
-            name: "twin",
+        .target(
+            name: "TwinCommandLine",
             dependencies: [
                 "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(name: "twin", dependencies: ["TwinCommandLine"], swiftSettings: swiftSettings),
 
         // Tests (Swift Testing).
         .testTarget(name: "TwinMathTests", dependencies: ["TwinMath"], swiftSettings: swiftSettings),

@@ -12,9 +12,9 @@ struct TwinProcess {
 
     struct Result { var status: Int32; var signalled: Bool; var stdout: String; var stderr: String }
 
-    static func run(_ args: [String], cwd: String = packageRoot()) throws -> Result {
+    static func run(_ args: [String], cwd: String = packageRoot(), program: String = executable) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
+        p.executableURL = URL(fileURLWithPath: program)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         let out = Pipe(), err = Pipe()

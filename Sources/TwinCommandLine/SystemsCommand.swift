@@ -6,12 +6,14 @@ struct SystemsCommand: ParsableCommand {
         commandName: "systems", abstract: "List plugins, systems, components and scene sections, with parameters, defaults and units.")
 
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Flag(help: "Print the catalog as Markdown (the reference of every system, parameter and component).") var markdown = false
 
     func run() throws {
         let catalog = SystemCatalog.standard
         let world = World()
         catalog.registerComponents(in: world)
         if json { print(JSONWriter.string(Self.describe(catalog, world), style: .pretty)); return }
+        if markdown { print(SystemsMarkdown.render(catalog, world)); return }
         for plugin in catalog.plugins {
             print("plugin \(plugin)")
             for s in catalog.systems where s.plugin == plugin {
