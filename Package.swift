@@ -26,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C boundaries: module maps only, never API.
@@ -58,10 +59,14 @@ let package = Package(
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
         .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinBatch",
+            dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
+                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -79,6 +84,7 @@ let package = Package(
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinBatchTests", dependencies: ["TwinBatch", "TwinAssets", "twin", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import TwinTesting
+@testable import TwinBatch
+
+/// End to end with the real `twin` binary and real worker processes.
+@Suite("twin sweep: isolation, resume after a kill, shards, cluster scripts", .serialized)
+struct SweepProcessTests {
+    func stored(_ db: String) throws -> [StoredRun] {
+        try ResultStore(path: db, experiment: nil, mode: .read).runs()
+    }
+
+    @Test("a sweep stores one ok row per run whose KPIs equal an in-process run of the same seed and parameters")
+    func sweepMatchesInProcess() throws {
+        let dir = try scratchDirectory("sweep-basic")
+        let exp = try writeExperiment(smallExperimentText(), in: dir)
+        let r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "r.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try stored(dir + "/r.sqlite")
+        #expect(rows.count == 9)
+        #expect(rows.allSatisfy { $0.status == .ok })
+        let e = try ExperimentLoader.load(file: exp)
+        let setup = RunSetup(experiment: e, scene: try PreparedScene.prepare(e))
+        let plan = RunPlan(e)
+        let local = RunExecutor.execute(plan.run(configuration: 2, replication: 1), setup: setup)
+        let remote = try #require(rows.first { $0.id == "c0002-r001" })
+        #expect(remote.kpis == local.kpis)
+        #expect(remote.stateHash == local.stateHash)
+    }
+
+    @Test("a worker that aborts (SIGABRT) fails only its run, with the signal; a hung run is killed at the timeout; the others succeed")
+    func isolation() throws {
+        let dir = try scratchDirectory("sweep-crash")
+        let exp = try writeExperiment(smallExperimentText(extra: ",\n  \"timeout\": 5"), in: dir)
+        var r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "crash.sqlite"], cwd: dir, environment: ["TWIN_SWEEP_FAULT": "abort:c0001-r000"])
+        #expect(r.status == 0, "\(r.stderr)")
+        var rows = try stored(dir + "/crash.sqlite")
+        #expect(rows.count == 9)
+        let crashed = try #require(rows.first { $0.id == "c0001-r000" })
+        #expect(crashed.status == .failed)
+        #expect(crashed.error?.contains("signal 6") == true)
+        #expect(rows.filter { $0.status == .ok }.count == 8)
+        #expect(r.stderr.contains("failed c0001-r000"))
+
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "hang.sqlite"], cwd: dir, environment: ["TWIN_SWEEP_FAULT": "hang:c0002-r002"])
+        #expect(r.status == 0, "\(r.stderr)")
+        rows = try stored(dir + "/hang.sqlite")
+        let hung = try #require(rows.first { $0.id == "c0002-r002" })
+        #expect(hung.error?.contains("timed out after 5 s") == true)
+        #expect(rows.filter { $0.status == .ok }.count == 8)
+
+        // --resume --retry-failed runs the failed one again (no fault this time) and nothing else.
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "hang.sqlite", "--resume", "--retry-failed"], cwd: dir)
+        #expect(r.stdout.contains("1 runs (0 failed)"), "\(r.stdout)")
+        #expect(try stored(dir + "/hang.sqlite").allSatisfy { $0.status == .ok })
+    }
+
+    @Test("killed halfway (SIGKILL to the sweep), --resume runs only the missing runs; the result equals an uninterrupted sweep")
+    func resumeAfterKill() throws {
+        let dir = try scratchDirectory("sweep-kill")
+        let exp = try writeExperiment(smallExperimentText(replications: 8), in: dir)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: twinExecutable)
+        p.arguments = ["sweep", exp, "--jobs", "2", "--db", "killed.sqlite"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var count = 0
+        let deadline = Date().addingTimeInterval(120)
+        while count < 6 && Date() < deadline && p.isRunning {
+            usleep(50_000)
+            count = (try? ResultStore(path: dir + "/killed.sqlite", experiment: nil, mode: .read).storedIDs().count) ?? 0
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal)
+        let before = try stored(dir + "/killed.sqlite")
+        #expect(before.count >= 6 && before.count < 24, "killed after \(before.count) of 24 runs")
+        // Without --resume the database is protected.
+        var r = try runTwin(["sweep", exp, "--db", "killed.sqlite"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("--resume"))
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "killed.sqlite", "--resume"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        // Only the parent writes rows, so what the resume runs is exactly what was missing.
+        #expect(r.stdout.contains(": \(24 - before.count) runs (0 failed)"), "\(r.stdout)")
+        let after = try stored(dir + "/killed.sqlite")
+        #expect(after.count == 24)
+        for b in before { #expect(after.contains(b), "row \(b.id) changed on resume") }
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "whole.sqlite"], cwd: dir)
+        #expect(r.status == 0)
+        #expect(try stored(dir + "/whole.sqlite") == after)
+    }
+
+    @Test("3 shards run in parallel processes, merged, equal the unsharded sweep; merging twice adds nothing")
+    func shardsMerge() throws {
+        let dir = try scratchDirectory("sweep-shards")
+        let exp = try writeExperiment(smallExperimentText(replications: 4), in: dir)
+        let shards = (1...3).map { i -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: twinExecutable)
+            p.arguments = ["sweep", exp, "--jobs", "1", "--shard", "\(i)/3", "--db", "s\(i).sqlite"]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.standardOutput = FileHandle.nullDevice
+            return p
+        }
+        for p in shards { try p.run() }
+        for p in shards { p.waitUntilExit(); #expect(p.terminationStatus == 0) }
+        #expect(try stored(dir + "/s1.sqlite").count == 4)
+        var r = try runTwin(["sweep", "merge", "--out", "merged.sqlite", "s1.sqlite", "s2.sqlite", "s3.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try runTwin(["sweep", "merge", "--out", "merged.sqlite", "s2.sqlite"], cwd: dir)
+        #expect(r.stdout.contains("merged 0 runs"))
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "whole.sqlite"], cwd: dir)
+        #expect(r.status == 0)
+        #expect(try stored(dir + "/merged.sqlite") == (try stored(dir + "/whole.sqlite")))
+        // A shard of another experiment is refused.
+        let other = try writeExperiment(smallExperimentText(replications: 2), in: dir, name: "other.json")
+        _ = try runTwin(["sweep", other, "--jobs", "1", "--db", "other.sqlite"], cwd: dir)
+        r = try runTwin(["sweep", "merge", "--out", "merged.sqlite", "other.sqlite"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("another experiment"))
+    }
+
+    @Test("the Slurm job-array script runs exactly `twin sweep EXP --shard i/n --db …` for its task id; the Kubernetes manifest uses the same command")
+    func clusterScripts() throws {
+        let dir = try scratchDirectory("sweep-slurm")
+        let exp = try writeExperiment(smallExperimentText(replications: 2), in: dir)
+        let script = packageRoot() + "/Tools/cluster/sweep-slurm.sh"
+        for task in 0..<2 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [script, exp]
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.environment = ProcessInfo.processInfo.environment.merging([
+                "SLURM_ARRAY_TASK_ID": String(task), "SLURM_ARRAY_TASK_COUNT": "2", "TWIN": twinExecutable, "SLURM_CPUS_PER_TASK": "1",
+            ]) { _, b in b }
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+            #expect(text.contains("twin sweep \(exp) --shard \(task + 1)/2 --jobs 1 --db results/exp-shard-\(task + 1)-of-2.sqlite"), "\(text)")
+        }
+        let r = try runTwin(["sweep", "merge", "--out", "all.sqlite", "results/exp-shard-1-of-2.sqlite", "results/exp-shard-2-of-2.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try stored(dir + "/all.sqlite").count == 6)
+        let manifest = try String(contentsOfFile: packageRoot() + "/Tools/cluster/sweep-k8s-job.yaml", encoding: .utf8)
+        #expect(manifest.contains("completionMode: Indexed"))
+        #expect(manifest.contains("--shard \"$((JOB_COMPLETION_INDEX + 1))/${SHARDS}\""))
+    }
+
+    @Test("bad command lines: zero runs, over the limit without --yes, a bad --shard, sequential with shards; the process reports and exits 1 or 2")
+    func badCommandLines() throws {
+        let dir = try scratchDirectory("sweep-bad")
+        let exp = try writeExperiment(smallExperimentText(), in: dir)
+        var r = try runTwin(["sweep", exp, "--shard", "4/3"], cwd: dir)
+        #expect(r.status == 2 && r.stderr.contains("--shard expects i/n"))
+        let big = try writeExperiment(smallExperimentText(replications: 40_000), in: dir, name: "big.json")
+        r = try runTwin(["sweep", big], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("pass --yes"))
+        r = try runTwin(["sweep", big, "--dry-run"], cwd: dir)
+        #expect(r.status == 0 && r.stdout.contains("= 120000 runs"))
+        let none = try writeExperiment(smallExperimentText().replacingOccurrences(of: "\"values\": [0.3, 0.5, 0.7]", with: "\"values\": [0.3]")
+            .replacingOccurrences(of: "\"duration\": 2000", with: "\"duration\": 2000, \"design\": {\"kind\": \"random\", \"samples\": 0}"), in: dir, name: "none.json")
+        r = try runTwin(["sweep", none], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("samples must be ≥ 1"))
+        let seq = try writeExperiment(smallExperimentText(extra: ", \"sequential\": {\"kpi\": \"L\", \"halfWidth\": 0.01, \"maxReplications\": 6}"), in: dir, name: "seq.json")
+        r = try runTwin(["sweep", seq, "--shard", "1/2"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("cannot be sharded"))
+        r = try runTwin(["sweep", "report", "missing.sqlite"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("no such results database"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/small.sqlite"))
+    }
+
+    @Test("sequential: replications are added until the KPI's 95 % CI half-width is at most the target (or the cap)")
+    func sequential() throws {
+        let dir = try scratchDirectory("sweep-seq")
+        let exp = try writeExperiment(smallExperimentText(extra: ", \"sequential\": {\"kpi\": \"L\", \"halfWidth\": 0.05, \"maxReplications\": 12}"), in: dir)
+        let r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "seq.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = SweepAnalysis(try stored(dir + "/seq.sqlite"), kpis: ["L"])
+        #expect(a.configurations.count == 3)
+        for c in a.configurations {
+            let s = try #require(c.summaries["L"])
+            #expect(s.halfWidth <= 0.05 || s.count == 12, "c\(c.index): n \(s.count), half-width \(s.halfWidth)")
+        }
+        // ρ = 0.7 is noisier than ρ = 0.3, so it needs more replications.
+        #expect(a.configurations[2].ok > a.configurations[0].ok)
+    }
+}
