@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinBatch"], swiftSettings: engineSettings),
         .target(
             name: "TwinBatch",
             dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],

@@ -8,7 +8,7 @@ struct SweepCommand: ParsableCommand {
         abstract: "What-if experiments in batch: parameter sweeps, replications, statistics, reports, shards.",
         discussion: "Run: twin sweep Scenes/experiments/dock-arrivals.json   Report: twin sweep report dock-arrivals.sqlite",
         subcommands: [SweepRunCommand.self, SweepReportCommand.self, SweepExportCommand.self, SweepMergeCommand.self,
-                      SweepOptimizeCommand.self, SweepWorkerCommand.self],
+                      SweepOptimizeCommand.self, SweepSchemaCommand.self, SweepWorkerCommand.self],
         defaultSubcommand: SweepRunCommand.self)
 }
 
@@ -134,4 +134,9 @@ struct SweepWorkerCommand: ParsableCommand {
         let code = BatchWorker.serve()
         if code != 0 { throw ExitCode(code) }
     }
+}
+
+struct SweepSchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the twin-experiment/1 JSON Schema.")
+    func run() throws { print(ExperimentSchema.text) }
 }

@@ -189,3 +189,74 @@ struct SweepProcessTests {
         #expect(a.configurations[2].ok > a.configurations[0].ok)
     }
 }
+
+@Suite("Shipped experiments", .serialized)
+struct ShippedExperimentTests {
+    @Test("every experiment in Scenes/experiments loads and checks against its scene")
+    func validate() throws {
+        let dir = packageRoot() + "/Scenes/experiments"
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") }
+        #expect(files.count >= 2)
+        for f in files {
+            let e = try ExperimentLoader.load(file: dir + "/" + f)
+            _ = try PreparedScene.prepare(e)
+            #expect(RunPlan.runCount(e) >= 10)
+        }
+    }
+
+    @Test("the production-line sweep (shortened to 1 replication of 1.5 h) runs end to end into a database, CSV and a report with a heatmap and a render")
+    func productionLine() throws {
+        let dir = try scratchDirectory("shipped-line")
+        let text = try String(contentsOfFile: packageRoot() + "/Scenes/experiments/line-buffer-size.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"replications\": 6", with: "\"replications\": 1, \"duration\": 5400")
+            .replacingOccurrences(of: "\"../production-line.json\"", with: "\"\(packageRoot())/Scenes/production-line.json\"")
+        let exp = try writeExperiment(text, in: dir)
+        var r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "line.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try runTwin(["sweep", "export", "line.sqlite", "--out", "line.csv"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try String(contentsOfFile: dir + "/line.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 11)
+        #expect(csv[0] == "id,configuration,replication,seed,status,arrivalMean,bufferSize,throughput,leadTime,wip,pressStarved,assemblyStarved,steps,stateHash,simulationSeconds,error")
+        r = try runTwin(["sweep", "report", "line.sqlite", "--render", "3"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOfFile: dir + "/line.html", encoding: .utf8)
+        #expect(html.contains("throughput: mean over arrivalMean × bufferSize"))
+        #expect(html.contains("data:image/png;base64,iVBORw0KGgo"))
+    }
+}
+
+@Suite("The experiment schema")
+struct ExperimentSchemaTests {
+    @Test("twin sweep schema is a JSON Schema that an independent validator (python jsonschema) accepts the shipped experiments with, and rejects a typo")
+    func schema() throws {
+        let dir = try scratchDirectory("schema")
+        let r = try runTwin(["sweep", "schema"], cwd: dir)
+        #expect(r.status == 0)
+        try r.stdout.write(toFile: dir + "/schema.json", atomically: true, encoding: .utf8)
+        let bad = try writeExperiment(smallExperimentText().replacingOccurrences(of: "\"replications\"", with: "\"replicatons\""), in: dir, name: "bad.json")
+        let script = """
+            import json, sys, glob, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft202012Validator.check_schema(schema)
+            v = jsonschema.Draft202012Validator(schema)
+            for f in sorted(glob.glob(sys.argv[2] + "/*.json")):
+                errors = list(v.iter_errors(json.load(open(f))))
+                print(f, "ok" if not errors else errors[0].message)
+            print("bad", "ok" if v.is_valid(json.load(open(sys.argv[3]))) else "rejected")
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, dir + "/schema.json", packageRoot() + "/Scenes/experiments", bad]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "python3 with jsonschema is needed (Tools/setup.sh)")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count >= 3)
+        #expect(lines.dropLast().allSatisfy { $0.hasSuffix(" ok") }, "\(text)")
+        #expect(lines.last == "bad rejected")
+    }
+}

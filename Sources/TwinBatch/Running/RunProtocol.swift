@@ -32,7 +32,7 @@ public struct RunSetup: Sendable {
 
 /// A finished run as a worker reports it; a crash or timeout is made into a
 /// failed result by the pool.
-public struct RunResult: Sendable, Equatable {
+public struct RunResult: Sendable {
     public enum Status: String, Sendable { case ok, failed }
     public var id: String
     public var status: Status
@@ -43,6 +43,12 @@ public struct RunResult: Sendable, Equatable {
     public var stateHash: String
     /// Wall-clock seconds spent loading and stepping the scene (not the overhead around it).
     public var simulationSeconds: Double
+
+    /// Same status, error, KPIs, steps and state hash: the same run, however long it took.
+    public func hasSameOutcome(as other: RunResult) -> Bool {
+        id == other.id && status == other.status && error == other.error && kpis == other.kpis && steps == other.steps
+            && stateHash == other.stateHash
+    }
 
     public static func failed(_ id: String, _ why: String) -> RunResult {
         RunResult(id: id, status: .failed, error: why, kpis: [], steps: 0, stateHash: "", simulationSeconds: 0)

@@ -20,6 +20,9 @@ public final class WorkerPool: @unchecked Sendable {
 
     public init(executable: String, jobs: Int, setup: RunSetup, timeout: Double?) {
         self.executable = executable; self.jobs = max(1, jobs); self.setup = setup; self.timeout = timeout
+        // A worker that died between runs closes its pipe; writing to it must be an
+        // error to handle (a failed run), not SIGPIPE ending the sweep.
+        signal(SIGPIPE, SIG_IGN)
     }
 
     /// Runs `runs` and calls `finished` for each as it completes (serialised: one
