@@ -26,6 +26,9 @@ enum SVGChart {
         for (i, se) in series.enumerated() {
             let color = palette[i % palette.count]
             let sorted = se.points.sorted { $0.x < $1.x }
+            // Series side by side by a few pixels, so error bars at the same x stay apart.
+            let shift = (Double(i) - Double(series.count - 1) / 2) * 5
+            func sx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw + shift }
             let path = sorted.map { "\(f(sx($0.x))),\(f(sy($0.y)))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
             for p in sorted {

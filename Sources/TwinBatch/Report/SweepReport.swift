@@ -58,14 +58,21 @@ public struct SweepReport {
         return s + "</body></html>\n"
     }
 
-    /// For every KPI: the KPI against the first varying parameter (a line per
-    /// combination of the others), and a heatmap when exactly two numeric
-    /// parameters vary.
+    /// For every KPI: the KPI against the varying numeric parameter with the most
+    /// values (a line per combination of the others), and a heatmap when exactly
+    /// two numeric parameters vary.
     func charts() -> [String] {
         let varying = analysis.varyingParameters
         var out: [String] = []
         for k in analysis.kpis {
-            guard let xName = varying.first(where: { p in analysis.configurations.allSatisfy { value($0, p) != nil } }) else {
+            // The x axis is the numeric parameter with the most values: the others become lines.
+            let numeric = varying.filter { p in analysis.configurations.allSatisfy { value($0, p) != nil } }
+            var best: String? = nil, most = 0
+            for p in numeric {
+                let n = Set(analysis.configurations.compactMap { value($0, p) }).count
+                if n > most { best = p; most = n }
+            }
+            guard let xName = best else {
                 let pts = analysis.configurations.compactMap { c in c.summaries[k].map { SVGChart.Point(x: Double(c.index), y: $0.mean, lower: $0.lower, upper: $0.upper) } }
                 out.append(SVGChart.lineChart(title: k, xLabel: "configuration", yLabel: k, series: [.init(label: "", points: pts)]))
                 continue
