@@ -17,8 +17,8 @@ func scratchDirectory(_ name: String) throws -> String {
 }
 
 /// A small experiment over the shipped M/M/1 scene: 3 service times × `replications`,
-/// short runs (2000 s simulated).
-func smallExperimentText(replications: Int = 3, extra: String = "") -> String {
+/// short runs (`duration` s simulated, 2000 by default: a few ms each).
+func smallExperimentText(replications: Int = 3, duration: Int = 2000, extra: String = "") -> String {
     """
     {
       "format": "twin-experiment/1",
@@ -28,7 +28,7 @@ func smallExperimentText(replications: Int = 3, extra: String = "") -> String {
       "parameters": { "serviceMean": { "values": [0.3, 0.5, 0.7] } },
       "replications": \(replications),
       "kpis": ["util", "L", { "name": "customers", "statistic": "increase" }],
-      "duration": 2000\(extra)
+      "duration": \(duration)\(extra)
     }
     """
 }

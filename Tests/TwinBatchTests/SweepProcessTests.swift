@@ -58,7 +58,8 @@ struct SweepProcessTests {
     @Test("killed halfway (SIGKILL to the sweep), --resume runs only the missing runs; the result equals an uninterrupted sweep")
     func resumeAfterKill() throws {
         let dir = try scratchDirectory("sweep-kill")
-        let exp = try writeExperiment(smallExperimentText(replications: 8), in: dir)
+        // Runs 10× longer than the other tests' so the kill lands mid-sweep on a fast machine too.
+        let exp = try writeExperiment(smallExperimentText(replications: 8, duration: 20000), in: dir)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: twinExecutable)
         p.arguments = ["sweep", exp, "--jobs", "2", "--db", "killed.sqlite"]
@@ -221,7 +222,7 @@ struct ShippedExperimentTests {
         r = try runTwin(["sweep", "report", "line.sqlite", "--render", "3"], cwd: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let html = try String(contentsOfFile: dir + "/line.html", encoding: .utf8)
-        #expect(html.contains("throughput: mean over arrivalMean × bufferSize"))
+        #expect(html.contains("throughput: mean over bufferSize × arrivalMean"))
         #expect(html.contains("data:image/png;base64,iVBORw0KGgo"))
     }
 }
