@@ -229,13 +229,23 @@ struct ShippedExperimentTests {
 
 @Suite("The experiment schema")
 struct ExperimentSchemaTests {
-    @Test("twin sweep schema is a JSON Schema that an independent validator (python jsonschema) accepts the shipped experiments with, and rejects a typo")
+    @Test("twin sweep schema is a JSON Schema that an independent validator (python jsonschema) accepts the shipped experiments and a fork with, and rejects a typo")
     func schema() throws {
         let dir = try scratchDirectory("schema")
         let r = try runTwin(["sweep", "schema"], cwd: dir)
         #expect(r.status == 0)
         try r.stdout.write(toFile: dir + "/schema.json", atomically: true, encoding: .utf8)
         let bad = try writeExperiment(smallExperimentText().replacingOccurrences(of: "\"replications\"", with: "\"replicatons\""), in: dir, name: "bad.json")
+        let examples = dir + "/examples"
+        try FileManager.default.createDirectory(atPath: examples, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: packageRoot() + "/Scenes/experiments") where f.hasSuffix(".json") {
+            try FileManager.default.copyItem(atPath: packageRoot() + "/Scenes/experiments/" + f, toPath: examples + "/" + f)
+        }
+        _ = try writeExperiment("""
+            {"format": "twin-experiment/1", "name": "fork", "fromState": "now.json", "parameters": {"rate": {"values": [1, 2]}},
+             "commands": [{"op": "set", "entity": "arrivals", "component": "Spawner", "value": {"rate": {"$param": "rate"}}}],
+             "kpis": ["onBelt"], "duration": 60}
+            """, in: examples, name: "fork.json")
         let script = """
             import json, sys, glob, jsonschema
             schema = json.load(open(sys.argv[1]))
@@ -248,7 +258,7 @@ struct ExperimentSchemaTests {
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, dir + "/schema.json", packageRoot() + "/Scenes/experiments", bad]
+        p.arguments = ["python3", "-c", script, dir + "/schema.json", examples, bad]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
@@ -256,8 +266,54 @@ struct ExperimentSchemaTests {
         p.waitUntilExit()
         #expect(p.terminationStatus == 0, "python3 with jsonschema is needed (Tools/setup.sh)")
         let lines = text.split(separator: "\n")
-        #expect(lines.count >= 3)
+        #expect(lines.count >= 4)
         #expect(lines.dropLast().allSatisfy { $0.hasSuffix(" ok") }, "\(text)")
         #expect(lines.last == "bad rejected")
+    }
+}
+
+@Suite("Forking a sweep from a saved state", .serialized)
+struct ForkTests {
+    @Test("what-if from now: forks from a 60 s checkpoint; the unchanged fork is bit-identical to the unbroken 120 s run, doubling the arrival rate shows in the KPIs; a rejected command fails its run")
+    func fork() throws {
+        let dir = try scratchDirectory("fork")
+        let scene = packageRoot() + "/Scenes/warehouse-arrivals.json"
+        var r = try runTwin(["run", scene, "--duration", "60", "--save-state", "now.json", "--out", "out60"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try runTwin(["run", scene, "--json", "--out", "out120"], cwd: dir)
+        let whole = try JSONParser.parse(r.stdout)
+        func experiment(_ rates: String, entity: String = "arrivals", extra: String = "") -> String {
+            """
+            {"format": "twin-experiment/1", "name": "fork", "fromState": "now.json",
+             "parameters": {"rate": {"values": \(rates)}},
+             "commands": [{"op": "set", "entity": "\(entity)", "component": "Spawner", "value": {"rate": {"$param": "rate"}}}],
+             "kpis": ["onBelt", {"name": "received", "statistic": "increase"}], "duration": 60\(extra)}
+            """
+        }
+        let exp = try writeExperiment(experiment("[0.8, 1.6]"), in: dir)
+        r = try runTwin(["sweep", exp, "--jobs", "2", "--db", "fork.sqlite"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try ResultStore(path: dir + "/fork.sqlite", experiment: nil, mode: .read).runs()
+        #expect(rows.count == 2 && rows.allSatisfy { $0.status == .ok })
+        #expect(rows[0].stateHash == whole["stateHash"]?.stringValue)
+        #expect(rows[0].kpis[0].value == whole["kpis"]?["onBelt"]?.doubleValue)
+        // Twice the rate for the last 60 s: about twice the crates (Poisson, 48 expected vs 96).
+        let slow = rows[0].kpis[1].value, fast = rows[1].kpis[1].value
+        #expect(fast > 1.5 * slow, "received \(slow) → \(fast)")
+
+        let bad = try writeExperiment(experiment("[1.0]", entity: "nope"), in: dir, name: "bad.json")
+        r = try runTwin(["sweep", bad, "--jobs", "1", "--db", "bad.sqlite"], cwd: dir)
+        let failed = try ResultStore(path: dir + "/bad.sqlite", experiment: nil, mode: .read).runs()
+        #expect(failed.first?.error?.contains("fork command rejected") == true, "\(failed)")
+
+        let reps = try writeExperiment(experiment("[1.0]", extra: ", \"replications\": 3"), in: dir, name: "reps.json")
+        r = try runTwin(["sweep", reps, "--dry-run"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("use 1 replication"))
+        let unused = try writeExperiment(experiment("[1.0]").replacingOccurrences(of: "\"parameters\": {", with: "\"parameters\": {\"other\": 2, "), in: dir, name: "unused.json")
+        r = try runTwin(["sweep", unused, "--dry-run"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("other is used by none"))
+        let missing = try writeExperiment(experiment("[1.0]").replacingOccurrences(of: "now.json", with: "gone.json"), in: dir, name: "missing.json")
+        r = try runTwin(["sweep", missing, "--dry-run"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("no such file"))
     }
 }

@@ -23,8 +23,14 @@ public struct Experiment: Sendable {
 
     public var name: String
     public var description: String
-    /// Absolute path of the scene file.
+    /// Absolute path of the scene file (for a fork, the checkpoint's scene).
     public var scenePath: String
+    /// Fork: every run starts from this saved state (`twin run --save-state`)
+    /// instead of the scene's initial state, applies `forkCommands` with the
+    /// configuration's parameter values, and runs `duration` seconds on.
+    public var fromState: String?
+    /// World commands (`twin-state` command JSON) with `{"$param": name}` placeholders.
+    public var forkCommands: [JSONValue]
     public var seed: UInt64
     /// In file order: the grid's first parameter varies slowest.
     public var parameters: [ParameterAxis]

@@ -21,7 +21,9 @@ public enum ExperimentLoader {
         var format: String
         var name: String
         var description: String?
-        var scene: String
+        var scene: String?
+        var fromState: String?
+        var commands: [JSONValue]?
         var seed: UInt64?
         var parameters: JSONValue?
         var design: DesignSpec?
@@ -101,6 +103,9 @@ public enum ExperimentLoader {
                 report(error.location, error.path, error.message)
             }
         }
+        for (i, k) in kpis.enumerated() where kpis[..<i].contains(where: { $0.name == k.name }) {
+            report(h.kpis[i].location, [.key("kpis"), .index(i)], "KPI \"\(k.name)\" is listed twice (a run stores one value per KPI name)")
+        }
         if kpis.isEmpty && issues.isEmpty { report(root["kpis"]?.location ?? .unknown, [.key("kpis")], "list at least one KPI to collect") }
         if let d = h.duration, !(d >= 0 && d.isFinite) { report(root["duration"]?.location ?? .unknown, [.key("duration")], "duration must be a finite number ≥ 0 s") }
         let warmup = h.warmup ?? 0
@@ -114,10 +119,23 @@ public enum ExperimentLoader {
             if !kpis.contains(where: { $0.name == s.kpi }) { report(loc, [.key("sequential"), .key("kpi")], Suggestions.unknownMessage(kind: "KPI of this experiment", name: s.kpi, known: kpis.map(\.name))) }
         }
         if let o = h.optimize { checkOptimize(o, axes: axes, kpis: kpis, at: root["optimize"]?.location ?? .unknown, report: report) }
+        if (h.scene == nil) == (h.fromState == nil) {
+            report(root.location, [], "give \"scene\" (runs from the scene's start) or \"fromState\" (runs forked from a saved state), one of them")
+        }
+        if h.fromState != nil {
+            if replications != 1 || h.sequential != nil {
+                report(root["replications"]?.location ?? root.location, [.key("replications")],
+                       "a fork from a saved state continues its random streams, so every replication would be the same run: use 1 replication")
+            }
+            if h.duration == nil { report(root.location, [.key("duration")], "a fork needs \"duration\": how far past the saved state to run, s") }
+        } else if h.commands != nil {
+            report(root["commands"]?.location ?? .unknown, [.key("commands")], "\"commands\" apply at the fork: they need \"fromState\"")
+        }
         guard issues.isEmpty else { throw SceneError(issues) }
-        let scenePath = h.scene.hasPrefix("/") ? h.scene : URL(fileURLWithPath: directory).appendingPathComponent(h.scene).standardizedFileURL.path
+        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path }
         return Experiment(
-            name: h.name, description: h.description ?? "", scenePath: scenePath, seed: h.seed ?? 1, parameters: axes, design: design,
+            name: h.name, description: h.description ?? "", scenePath: absolute(h.scene ?? h.fromState ?? ""), fromState: h.fromState.map(absolute),
+            forkCommands: h.commands ?? [], seed: h.seed ?? 1, parameters: axes, design: design,
             replications: replications, kpis: kpis, duration: h.duration, warmup: warmup, stopWhen: h.stopWhen, timeout: h.timeout,
             sequential: h.sequential, optimize: h.optimize, sourceText: text)
     }

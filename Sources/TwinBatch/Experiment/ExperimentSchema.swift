@@ -9,13 +9,16 @@ public enum ExperimentSchema {
       "title": "twin-experiment/1",
       "description": "A what-if experiment for twin sweep: a scene, a parameter space, replications, KPIs.",
       "type": "object",
-      "required": ["format", "name", "scene", "kpis"],
+      "required": ["format", "name", "kpis"],
+      "oneOf": [{"required": ["scene"]}, {"required": ["fromState"]}],
       "additionalProperties": false,
       "properties": {
         "format": {"const": "twin-experiment/1"},
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "scene": {"type": "string", "description": "Scene file, relative to the experiment file"},
+        "fromState": {"type": "string", "description": "Fork every run from this saved state (twin run --save-state), relative to the experiment file"},
+        "commands": {"type": "array", "items": {"type": "object"}, "description": "World commands applied at the fork; {\"$param\": name} stands for a parameter's value"},
         "seed": {"type": "integer", "minimum": 0, "description": "Experiment seed; replication r uses a world seed derived from it and r"},
         "parameters": {
           "type": "object",

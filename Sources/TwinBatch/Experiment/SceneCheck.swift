@@ -4,7 +4,9 @@ import Foundation
 /// experiment's stop conditions written in) and what it declares.
 public struct PreparedScene: Sendable {
     public var file: String
+    /// The scene's bytes, or for a fork the checkpoint file's.
     public var bytes: [UInt8]
+    public var isCheckpoint = false
     public var parameters: [ParameterDefinition]
     public var kpiNames: [String]
 
@@ -12,6 +14,7 @@ public struct PreparedScene: Sendable {
     /// experiment against it: every parameter declared, every value of the right
     /// kind and inside the declared range, every KPI measured by the scene.
     public static func prepare(_ e: Experiment) throws(SceneError) -> PreparedScene {
+        if let state = e.fromState { return try prepareFork(e, state: state) }
         guard let data = FileManager.default.contents(atPath: e.scenePath) else {
             throw SceneError([SceneIssue(file: e.scenePath, location: .unknown, path: [], message: "scene: no such file (named by the experiment's \"scene\")")])
         }
@@ -40,6 +43,34 @@ public struct PreparedScene: Sendable {
         }
         guard issues.isEmpty else { throw SceneError(issues) }
         return prepared
+    }
+}
+
+extension PreparedScene {
+    /// A fork: restores the saved state once (proving it still replays), checks that
+    /// the commands' placeholders and the parameters match, and that a first
+    /// configuration's commands decode.
+    static func prepareFork(_ e: Experiment, state: String) throws(SceneError) -> PreparedScene {
+        func fail(_ message: String, _ path: [JSONPathComponent] = []) -> SceneError {
+            SceneError([SceneIssue(file: "experiment", location: .unknown, path: path, message: message)])
+        }
+        guard let data = FileManager.default.contents(atPath: state) else { throw fail("fromState: no such file \(state)", [.key("fromState")]) }
+        let sim: Simulation
+        do { sim = try SceneLoader().restore(try Checkpoint.decode([UInt8](data), file: state)) } catch let error as SceneError {
+            throw error
+        } catch {
+            throw fail("fromState: \(error)", [.key("fromState")])
+        }
+        let used = ForkCommands.referencedParameters(e.forkCommands)
+        for axis in e.parameters where !used.contains(axis.name) {
+            throw fail("a fork's parameters are placeholders in \"commands\"; \(axis.name) is used by none", [.key("parameters"), .key(axis.name)])
+        }
+        if let first = RunPlan(e).configurations.first { _ = try ForkCommands.instantiate(e.forkCommands, values: first) }
+        let names = sim.kpis.map(\.name)
+        for k in e.kpis where !names.contains(k.name) {
+            throw fail(Suggestions.unknownMessage(kind: "KPI (a measurement of scene \(sim.scene.name))", name: k.name, known: names), [.key("kpis")])
+        }
+        return PreparedScene(file: state, bytes: [UInt8](data), isCheckpoint: true, parameters: [], kpiNames: names)
     }
 }
 

@@ -8,11 +8,29 @@ public enum RunExecutor {
         let options = SceneLoadOptions(
             seed: run.seed, parameterOverrides: Dictionary(run.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { _, b in b }))
         let sim: Simulation
-        do { sim = try SceneLoader().load(bytes: setup.sceneBytes, file: setup.sceneFile, options: options) } catch {
-            return .failed(run.id, error.description)
+        if setup.isFork {
+            // What-if from a saved state: restore it, apply this configuration's commands, run on.
+            do {
+                sim = try SceneLoader().restore(try Checkpoint.decode(setup.sceneBytes, file: setup.sceneFile))
+                guard sim.commandQueue.enqueue(contentsOf: try ForkCommands.instantiate(setup.forkCommands, values: run.parameters)) else {
+                    return .failed(run.id, "the fork's commands do not fit the command queue")
+                }
+            } catch {
+                return .failed(run.id, "\(error)")
+            }
+        } else {
+            do { sim = try SceneLoader().load(bytes: setup.sceneBytes, file: setup.sceneFile, options: options) } catch {
+                return .failed(run.id, error.description)
+            }
         }
+        // A fork's warm-up counts from the saved state.
+        let warmupEnd = sim.time + setup.warmup
+        let forkStep = sim.stepCount
         let report = sim.run(RunLimits(duration: setup.duration))
-        let kpis = setup.kpis.map { k in KPIValue(name: k.name, value: value(k, sim.kpiSamples(k.name) ?? [], warmup: setup.warmup)) }
+        if setup.isFork, let rejected = sim.commandLog.first(where: { $0.step == forkStep && $0.rejection != nil }) {
+            return .failed(run.id, "fork command rejected: \(rejected.rejection ?? "")")
+        }
+        let kpis = setup.kpis.map { k in KPIValue(name: k.name, value: value(k, sim.kpiSamples(k.name) ?? [], warmup: warmupEnd)) }
         let secs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return RunResult(id: run.id, status: .ok, error: nil, kpis: kpis, steps: report.steps, stateHash: report.stateHashHex,
                          simulationSeconds: secs)

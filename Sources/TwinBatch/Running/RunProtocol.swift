@@ -5,9 +5,13 @@ public struct RunSetup: Sendable {
     public var kpis: [KPISpec]
     public var warmup: Double
     public var duration: Double?
+    /// `sceneBytes` hold a checkpoint to fork from, and these commands apply at it.
+    public var isFork: Bool
+    public var forkCommands: [JSONValue]
 
     public init(experiment e: Experiment, scene: PreparedScene) {
         sceneFile = scene.file; sceneBytes = scene.bytes; kpis = e.kpis; warmup = e.warmup; duration = e.duration
+        isFork = scene.isCheckpoint; forkCommands = e.forkCommands
     }
 
     var json: JSONValue {
@@ -15,6 +19,7 @@ public struct RunSetup: Sendable {
             ("sceneFile", .string(sceneFile)), ("sceneText", .string(String(decoding: sceneBytes, as: UTF8.self))),
             ("kpis", .array(kpis.map { .object([("name", .string($0.name)), ("statistic", .string($0.statistic.rawValue))]) })),
             ("warmup", .number(warmup)), ("duration", duration.map { .number($0) } ?? .null),
+            ("fork", .bool(isFork)), ("forkCommands", .array(forkCommands)),
         ])
     }
 
@@ -22,6 +27,7 @@ public struct RunSetup: Sendable {
         guard let file = v["sceneFile"]?.stringValue, let text = v["sceneText"]?.stringValue,
               let list = v["kpis"]?.elements, let warmup = v["warmup"]?.doubleValue else { return nil }
         sceneFile = file; sceneBytes = Array(text.utf8); self.warmup = warmup; duration = v["duration"]?.doubleValue
+        isFork = v["fork"]?.boolValue ?? false; forkCommands = v["forkCommands"]?.elements ?? []
         kpis = list.compactMap { k in
             guard let n = k["name"]?.stringValue, let s = k["statistic"]?.stringValue.flatMap(KPISpec.Statistic.init) else { return nil }
             return KPISpec(name: n, statistic: s)
