@@ -6,7 +6,7 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "What-if experiments in batch: parameter sweeps, replications, statistics, reports, shards.",
-        discussion: "Run: twin sweep Scenes/experiments/dock-arrivals.json   Report: twin sweep report dock-arrivals.sqlite",
+        discussion: "Run: twin sweep Scenes/experiments/line-buffer-size.json   Report: twin sweep report line-buffer-size.sqlite",
         subcommands: [SweepRunCommand.self, SweepReportCommand.self, SweepExportCommand.self, SweepMergeCommand.self,
                       SweepOptimizeCommand.self, SweepSchemaCommand.self, SweepWorkerCommand.self],
         defaultSubcommand: SweepRunCommand.self)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs one shard of a TwinWorld sweep per Slurm array task.
 #
-#   sbatch --array=0-9 Tools/cluster/sweep-slurm.sh Scenes/experiments/dock-arrivals.json
+#   sbatch --array=0-9 Tools/cluster/sweep-slurm.sh Scenes/experiments/line-buffer-size.json
 #
 # Task i (0-based) of an array of n runs `twin sweep EXP --shard (i+1)/n` into
 # results/<experiment file name>-shard-(i+1)-of-n.sqlite, with --resume when a
 # requeued task finds its database. When all tasks are done:
 #
-#   twin sweep merge --out results/dock-arrivals.sqlite results/dock-arrivals-shard-*-of-10.sqlite
+#   twin sweep merge --out results/line-buffer-size.sqlite results/line-buffer-size-shard-*-of-10.sqlite
 #
 # Environment: TWIN (the twin binary, default `twin` on PATH); SHARDS overrides
 # the array size (default SLURM_ARRAY_TASK_COUNT).
