@@ -26,6 +26,14 @@ struct SweepProcessTests {
         let remote = try #require(rows.first { $0.id == "c0002-r001" })
         #expect(remote.kpis == local.kpis)
         #expect(remote.stateHash == local.stateHash)
+        // JSON export: statistics per configuration and paired differences; util grows with the service time.
+        let json = try runTwin(["sweep", "export", "r.sqlite", "--format", "json"], cwd: dir)
+        let v = try JSONParser.parse(json.stdout)
+        #expect(v["runs"]?.elements?.count == 9)
+        #expect(v["configurations"]?.elements?.count == 3)
+        let diffs = try #require(v["differencesFromConfiguration0"]?["util"]?.elements)
+        #expect(diffs.count == 2)
+        #expect(diffs.allSatisfy { $0["significant"]?.boolValue == true && ($0["ciLower"]?.doubleValue ?? 0) > 0 })
     }
 
     @Test("a worker that aborts (SIGABRT) fails only its run, with the signal; a hung run is killed at the timeout; the others succeed")

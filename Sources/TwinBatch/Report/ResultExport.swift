@@ -1,5 +1,5 @@
-/// Stored runs as CSV (one row per run) or JSON (runs plus per-configuration
-/// statistics).
+/// Stored runs as CSV (one row per run) or JSON (runs, per-configuration
+/// statistics, and paired differences from configuration 0).
 public enum ResultExport {
     public static func csv(_ runs: [StoredRun], kpis: [String]) -> String {
         let params = parameterNames(runs)
@@ -41,6 +41,17 @@ public enum ResultExport {
                         }
                     })),
                 ])
+            })),
+            ("differencesFromConfiguration0", .object(analysis.kpis.map { k in
+                (k, JSONValue.array(analysis.differences(kpi: k, reference: 0).compactMap { d in
+                    d.difference.summary.map { s in
+                        .object([
+                            ("configuration", .number(Double(d.configuration))), ("pairs", .number(Double(d.difference.pairs))),
+                            ("mean", num(s.mean)), ("ciLower", num(s.lower)), ("ciUpper", num(s.upper)),
+                            ("significant", .bool(d.difference.isSignificant)),
+                        ])
+                    }
+                }))
             })),
         ])
     }
