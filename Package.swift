@@ -30,6 +30,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C boundaries: module maps only, never API.
@@ -64,11 +65,15 @@ let package = Package(
             swiftSettings: engineSettings),
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinWasm", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinBatch",
+            dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .target(
             name: "TwinCommandLine",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
+                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -91,6 +96,7 @@ let package = Package(
             name: "TwinWasmTests",
             dependencies: ["TwinWasm", "TwinRuntime", "TwinTesting", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: swiftSettings),
+        .testTarget(name: "TwinBatchTests", dependencies: ["TwinBatch", "TwinAssets", "twin", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

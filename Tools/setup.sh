@@ -14,8 +14,11 @@ packages=(
   gltfpack          # independent glTF check in the tests
   libtinygltf-dev   # independent glTF check in the tests
   python3-pip
+  libsqlite3-dev    # results database of twin sweep (GRDB links SQLite)
+  sqlite3           # the batch tests make a foreign SQLite file with it
+  chromium          # the batch tests load the sweep report in headless Chromium
 )
-python_packages=(pygltflib)   # independent glTF check in the tests
+python_packages=(pygltflib jsonschema)   # independent glTF and JSON Schema checks in the tests
 
 missing=()
 for p in "${packages[@]}"; do
