@@ -26,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C boundaries: module maps only, never API.
@@ -35,6 +36,12 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(
             name: "CRaster",
             cxxSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))],
@@ -56,12 +63,16 @@ let package = Package(
         .target(name: "TwinMachines", dependencies: ["TwinCore"], swiftSettings: modelSettings),
         .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinIngest",
+            dependencies: ["TwinRuntime", "CMosquitto", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
+                "TwinRuntime", "TwinIngest", "TwinBench", "TwinAssets", "TwinRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -79,6 +90,7 @@ let package = Package(
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinIngestTests", dependencies: ["TwinIngest", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

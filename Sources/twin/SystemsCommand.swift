@@ -1,5 +1,6 @@
 import ArgumentParser
 import TwinRuntime
+import TwinIngest
 
 struct SystemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,7 @@ struct SystemsCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run() throws {
-        let catalog = SystemCatalog.standard
+        let catalog = SystemCatalog.live
         let world = World()
         catalog.registerComponents(in: world)
         if json { print(JSONWriter.string(Self.describe(catalog, world), style: .pretty)); return }
