@@ -42,6 +42,7 @@ public final class MQTTSource: @unchecked Sendable {
     private var _connected = false
     private var _received = 0
     private var _connects = 0
+    private var _subacks = 0
     private var stopping = false
 
     public init(hub: IngestHub, options: Options) {
@@ -55,6 +56,8 @@ public final class MQTTSource: @unchecked Sendable {
     public var received: Int { state.withLock { _received } }
     /// Successful connections so far (reconnects included).
     public var connections: Int { state.withLock { _connects } }
+    /// Subscriptions the broker has acknowledged (all of them, on every connection).
+    public var subscriptionsAcknowledged: Int { state.withLock { _subacks } }
 
     /// Starts the network thread. The first connection is retried in the
     /// background too, so a broker that is not up yet is not an error.
@@ -74,6 +77,11 @@ public final class MQTTSource: @unchecked Sendable {
             guard let obj else { return }
             let s = Unmanaged<MQTTSource>.fromOpaque(obj).takeUnretainedValue()
             s.state.withLock { s._connected = false }
+        }
+        mosquitto_subscribe_callback_set(m) { _, obj, _, _, _ in
+            guard let obj else { return }
+            let s = Unmanaged<MQTTSource>.fromOpaque(obj).takeUnretainedValue()
+            s.state.withLock { s._subacks += 1 }
         }
         mosquitto_message_callback_set(m) { _, obj, msg in
             guard let obj, let msg else { return }
