@@ -68,7 +68,7 @@ let package = Package(
             dependencies: ["TwinRuntime", "CMosquitto", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
         .executableTarget(
             name: "twin",
             dependencies: [

@@ -44,6 +44,8 @@ public final class IngestHub: @unchecked Sendable {
     private var inFlight: [(command: WorldCommand, seq: Int64)] = []
     private var inFlightHead = 0
     private var refusedByWorld: [(seq: Int64, reason: String)] = []
+    /// Messages taken into the world so far (simulation thread).
+    public private(set) var takenCount = 0
     /// Clock for `receivedAt` (tests fix it).
     let clock: @Sendable () -> Double
 
@@ -141,6 +143,7 @@ public final class IngestHub: @unchecked Sendable {
             }
             return out
         }
+        takenCount += taken.count
         var out = LiveBinder.Output()
         for p in taken {
             binder.take(seq: p.seq, updates: p.updates, step: step, exists: { sim.entity(.name($0)) != nil }, into: &out)
