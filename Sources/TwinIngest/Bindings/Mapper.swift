@@ -74,29 +74,14 @@ enum Mapper {
         case .one:
             return .success(MappedValue(field: 0, value: .number(1), numbers: [1], text: "1"))
         case .field(let ref):
-            guard let raw = ref.value(in: m) else { return .failure(IngestRejection("missing \(ref)")) }
-            let text = raw.stringValue ?? JSONWriter.string(raw)
-            if let table = f.enumeration {
-                guard let v = table[text] else {
-                    return .failure(IngestRejection("\(JSONWriter.string(raw)) is not one of \(table.keys.sorted().joined(separator: ", "))"))
-                }
-                let n: [Double] = v.doubleValue.map { [$0] } ?? v.boolValue.map { [$0 ? 1 : 0] } ?? []
-                return .success(MappedValue(field: 0, value: v, numbers: n, text: text))
-            }
-            if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: [b ? 1 : 0], text: text)) }
-            if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: [], text: text)) }
-            guard let d = raw.doubleValue else { return .failure(IngestRejection("expected a number, found \(raw.kindDescription) \(JSONWriter.string(raw))")) }
-            let si = (d * f.unitFactor + f.unitOffset) * f.scale + f.offset
-            guard si.isFinite else { return .failure(IngestRejection("\(text) converts to a non-finite value")) }
-            if let lo = f.min, si < lo { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(lo))")) }
-            if let hi = f.max, si > hi { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(hi))")) }
-            return .success(MappedValue(field: 0, value: .number(si), numbers: [si], text: text))
+            return field(f, ref, in: m)
         case .position(let ra, let rb, let rc, let frame):
             var n: [Double] = []
             for r in [ra, rb] + (rc.map { [$0] } ?? []) {
-                guard let v = r.value(in: m) else { return .failure(IngestRejection("missing \(r)")) }
-                guard let d = v.doubleValue, d.isFinite else { return .failure(IngestRejection("\(r) must be a number, found \(v.kindDescription)")) }
-                n.append(d)
+                switch coordinate(r, in: m) {
+                case .success(let d): n.append(d)
+                case .failure(let why): return .failure(why)
+                }
             }
             if case .gps = frame.kind, abs(n[0]) > 90 || abs(n[1]) > 180 {
                 return .failure(IngestRejection("latitude \(JSONWriter.formatNumber(n[0])) / longitude \(JSONWriter.formatNumber(n[1])) out of range"))
@@ -109,6 +94,48 @@ enum Mapper {
             }
             return .success(MappedValue(field: 0, value: .array([.number(p.x), .number(p.y), .number(p.z)]), numbers: [p.x, p.y, p.z], text: text))
         }
+    }
+}
+
+// The helpers below are out of line because, inlined into `value`, they crashed
+// the Swift 6.3.1 optimiser (an ownership-verifier failure in release builds).
+extension Mapper {
+    @inline(never)
+    static func field(_ f: FieldMap, _ ref: FieldRef, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
+        guard let raw = ref.value(in: m) else { return .failure(IngestRejection("missing \(ref)")) }
+        let text = raw.stringValue ?? JSONWriter.string(raw)
+        if let table = f.enumeration {
+            guard let v = table[text] else {
+                return .failure(IngestRejection("\(JSONWriter.string(raw)) is not one of \(table.keys.sorted().joined(separator: ", "))"))
+            }
+            let n = numbers(v)
+            return .success(MappedValue(field: 0, value: v, numbers: n, text: text))
+        }
+        if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: [b ? 1 : 0], text: text)) }
+        if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: [], text: text)) }
+        guard let d = raw.doubleValue else { return .failure(IngestRejection("expected a number, found \(raw.kindDescription) \(JSONWriter.string(raw))")) }
+        let si = (d * f.unitFactor + f.unitOffset) * f.scale + f.offset
+        guard si.isFinite else { return .failure(IngestRejection("\(text) converts to a non-finite value")) }
+        if let lo = f.min, si < lo { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(lo))")) }
+        if let hi = f.max, si > hi { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(hi))")) }
+        return .success(MappedValue(field: 0, value: .number(si), numbers: [si], text: text))
+    }
+
+    /// A set value as numbers: a number, a flag as 0/1, nothing for text.
+    @inline(never)
+    static func numbers(_ v: JSONValue) -> [Double] {
+        switch v.kind {
+        case .number(let d): [d]
+        case .bool(let b): [b ? 1 : 0]
+        default: []
+        }
+    }
+
+    @inline(never)
+    static func coordinate(_ r: FieldRef, in m: IngestMessage) -> Result<Double, IngestRejection> {
+        guard let v = r.value(in: m) else { return .failure(IngestRejection("missing \(r)")) }
+        guard case .number(let d) = v.kind, d.isFinite else { return .failure(IngestRejection("\(r) must be a number, found \(v.kindDescription)")) }
+        return .success(d)
     }
 }
 
