@@ -37,6 +37,25 @@ struct IngestHubTests {
         #expect(sim.json("press-1", "LiveReported")?["fields"]?["MachineControl.forcedDown"]?["text"]?.stringValue == "DOWN")
     }
 
+    @Test("desired: an operator sets it through a world command; the next report keeps it beside the reported value; the reply's JSON is what the server returns")
+    func desired() throws {
+        let dir = LiveScene.temporaryDirectory("desired")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try LiveScene.load()
+        let hub = try LiveScene.hub(sim, dir: dir)
+        _ = hub.submit([LiveScene.message("plant/P1/status", #"{"state": "DOWN", "ts": \#(now)}"#)])
+        step(sim, hub)
+        let ask = try WorldCommand.decode(JSONParser.parse(#"{"op": "set", "entity": "press-1", "component": "LiveReported", "value": {"fields": {"MachineControl.forcedDown": {"desired": [0]}}}}"#))
+        sim.commandQueue.enqueue(ask)
+        step(sim, hub)
+        let reply = hub.submit([LiveScene.message("plant/P1/status", #"{"state": "IDLE", "ts": \#(now + 1)}"#), LiveScene.message("plant/P1/status", "{}")])
+        step(sim, hub)
+        let field = try #require(sim.json("press-1", "LiveReported")?["fields"]?["MachineControl.forcedDown"])
+        #expect(field["desired"] == .array([.number(0)]) && field["text"]?.stringValue == "IDLE" && field["time"]?.doubleValue == now + 1)
+        #expect(JSONWriter.string(reply.json) == #"{"status":"accepted","accepted":1,"rejected":[{"index":1,"reason":"binding \"status\": no timestamp at ts"}]}"#)
+        #expect(JSONWriter.string(IngestReply(status: .retryAfter(1)).json) == #"{"status":"retry","retryAfter":1,"accepted":0,"rejected":[]}"#)
+    }
+
     @Test("bad input: each message refused with its reason into the dead letters; the good ones in the same batch apply")
     func badInput() throws {
         let dir = LiveScene.temporaryDirectory("bad")
