@@ -207,3 +207,35 @@ struct IngestHubTests {
         #expect(sim.json("door", "MachineControl")?["release"]?.doubleValue == 12.0)
     }
 }
+
+@Suite("Ingest request bodies (what the server's HTTP and WebSocket routes forward)")
+struct HTTPBodyTests {
+    @Test("one message, a batch, and bad bodies: 400 with a dead letter; bad items refused by index, the rest accepted")
+    func bodies() throws {
+        let dir = LiveScene.temporaryDirectory("http")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try LiveScene.load()
+        let hub = try LiveScene.hub(sim, dir: dir)
+        let one = hub.submit(body: Array(#"{"topic": "plant/door", "payload": {"door": "door", "entered": 2}, "id": "a"}"#.utf8))
+        #expect(one.status == .accepted && one.accepted == 1 && one.httpStatus == 200)
+        let batch = hub.submit(body: Array("""
+            {"messages": [
+              {"topic": "plant/door", "payload": {"door": "door", "entered": 5}},
+              {"topic": "plant/door", "payload": {"door": "door", "entered": "x"}},
+              {"payload": {"x": 1}},
+              {"topic": "plant/door", "payload": {"door": "door", "entered": 1}, "colour": "red"},
+              {"topic": "plant/door", "payload": {"door": "door", "entered": 1}, "id": "a"}
+            ]}
+            """.utf8))
+        #expect(batch.status == .accepted && batch.accepted == 1)
+        #expect(batch.rejected.map(\.index) == [1, 2, 3, 4], "\(batch.rejected)")
+        #expect(batch.rejected[2].reason.contains("unknown member \"colour\""))
+        for body in ["{\"topic\": ", "[1, 2]", "{\"messages\": [], \"x\": 1}"] {
+            let r = hub.submit(body: Array(body.utf8))
+            #expect(r.httpStatus == 400, "\(body)")
+        }
+        hub.pump(sim); sim.step()
+        #expect(sim.json("door", "MachineControl")?["release"]?.doubleValue == 7)
+        #expect(try hub.journal.deadLetters().count == 4 + 3)
+    }
+}

@@ -77,7 +77,7 @@ public final class IngestHub: @unchecked Sendable {
     public func submit(_ batch: [IngestMessage], unparsed: [UnparsedMessage] = [],
                        position: (source: String, value: String)? = nil) -> IngestReply {
         guard batch.count <= capacity else {
-            return IngestReply(status: .failed("a batch of \(batch.count) messages exceeds the queue capacity (\(capacity)); send smaller batches"))
+            return IngestReply(status: .failed("a batch of \(batch.count) messages exceeds the queue capacity (\(capacity)); send smaller batches"), httpStatus: 413)
         }
         let now = clock()
         var accepted: [IngestMessage] = [], acceptedUpdates: [[MappedUpdate]] = [], acceptedIndex: [Int] = []
@@ -96,14 +96,14 @@ public final class IngestHub: @unchecked Sendable {
         }
         return lock.withLock {
             guard pending.count - pendingHead + accepted.count <= capacity else {
-                return IngestReply(status: .retryAfter(1))
+                return IngestReply(status: .retryAfter(1), httpStatus: 429)
             }
             // The step the world will take it at, journaled: a restarted world then
             // takes it at that step too, not at whatever step it restarts from.
             for k in accepted.indices { accepted[k].dueStep = max(accepted[k].dueStep ?? nextStep, nextStep) }
             let seqs: [Int64?]
             do { seqs = try journal.append(accepted, refusals: refusals, position: position) } catch {
-                return IngestReply(status: .failed("the ingest journal cannot be written: \(error)"))
+                return IngestReply(status: .failed("the ingest journal cannot be written: \(error)"), httpStatus: 503)
             }
             for (k, seq) in seqs.enumerated() {
                 if let seq {
@@ -221,6 +221,9 @@ public struct IngestReply: Sendable {
     }
 
     public var status: Status
+    /// What an HTTP route answers: 200, 400 (the body is unreadable), 413 (batch too
+    /// large), 429 (retry after; send `Retry-After: ⌈s⌉`), 503 (journal unwritable).
+    public var httpStatus = 200
     public var accepted = 0
     /// Index in the batch and why.
     public var rejected: [(index: Int, reason: String)] = []
