@@ -40,6 +40,7 @@ final class LiveBinder {
     private var rampIndex: [FieldKey: Int] = [:]
     private var ramps: [(key: FieldKey, ramp: Ramp)] = []
     private var stepCounts: [(key: FieldKey, entity: String, seq: Int64, amount: Double)] = []
+    private var stepCountIndex: [FieldKey: Int] = [:]
     private var reorder: [Int: [(time: Double, seq: Int64, update: MappedUpdate)]] = [:]
     private var maxSeen: [Int: Double] = [:]
     private var created: Set<String> = []
@@ -87,6 +88,7 @@ final class LiveBinder {
             out.commands.append((.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq))
         }
         stepCounts.removeAll(keepingCapacity: true)
+        stepCountIndex.removeAll(keepingCapacity: true)
         for (_, r) in ramps {
             out.commands.append((.set(entity: .name(r.entity), component: r.component, value: nest(r.path, Self.json(r.value(at: step)))), -1))
         }
@@ -141,9 +143,10 @@ final class LiveBinder {
                     let t = (totals[fk] ?? 0) + amount
                     totals[fk] = t
                     direct.append(MappedValue(field: v.field, value: .number(t), numbers: v.numbers, text: v.text))
-                } else if let i = stepCounts.firstIndex(where: { $0.key == fk }) {
+                } else if let i = stepCountIndex[fk] {
                     stepCounts[i].amount += amount
                 } else {
+                    stepCountIndex[fk] = stepCounts.count
                     stepCounts.append((fk, u.entityName, seq, amount))
                 }
             case .interpolate where !v.numbers.isEmpty && v.value.boolValue == nil && f.enumeration == nil:
