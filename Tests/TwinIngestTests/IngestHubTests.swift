@@ -170,8 +170,8 @@ struct IngestHubTests {
 
     /// Two samples 1 s apart (x = 0 mm, then 1000 mm): the position moves linearly
     /// over the 20 steps of 0.05 s that follow the second — x = (j + 1)/20 m at the
-    /// j-th — and then stays. Exact to 1e-12 m.
-    @Test("interpolate: linear ramp from the previous sample over the samples' time gap (analytic, 1e-12 m)")
+    /// j-th — and then stays. Within 1e-6 m: positions are stored as Float.
+    @Test("interpolate: linear ramp from the previous sample over the samples' time gap (analytic, 1e-6 m, Float storage)")
     func interpolate() throws {
         let dir = LiveScene.temporaryDirectory("interp")
         defer { try? FileManager.default.removeItem(atPath: dir) }
