@@ -40,6 +40,12 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         .target(
             name: "CRaster",
             cxxSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))],
@@ -64,8 +70,12 @@ let package = Package(
             name: "TwinWasm", dependencies: ["TwinCore", .product(name: "WasmKit", package: "WasmKit")],
             swiftSettings: engineSettings),
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinWasm", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinIngest",
+            dependencies: ["TwinRuntime", "CMosquitto", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch"], swiftSettings: engineSettings),
         .target(
             name: "TwinBatch",
             dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],
@@ -73,7 +83,7 @@ let package = Package(
         .target(
             name: "TwinCommandLine",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch",
+                "TwinRuntime", "TwinIngest", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -97,6 +107,7 @@ let package = Package(
             dependencies: ["TwinWasm", "TwinRuntime", "TwinTesting", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinBatchTests", dependencies: ["TwinBatch", "TwinAssets", "twin", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinIngestTests", dependencies: ["TwinIngest", "TwinRuntime", "TwinTesting", "twin"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

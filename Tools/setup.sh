@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what TwinWorld needs on a fresh Debian machine (run as root): the C
-# libraries the engine links, and the independent glTF checkers the tests run.
+# libraries the engine links, the independent glTF checkers the tests run, and
+# the MQTT broker and PostgreSQL server the ingest tests start themselves.
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -14,9 +15,14 @@ packages=(
   gltfpack          # independent glTF check in the tests
   libtinygltf-dev   # independent glTF check in the tests
   python3-pip
-  libsqlite3-dev    # results database of twin sweep (GRDB links SQLite)
+  libsqlite3-dev    # SQLite for GRDB: twin sweep results (TwinBatch), the ingest journal (TwinIngest)
   sqlite3           # the batch tests make a foreign SQLite file with it
   chromium          # the batch tests load the sweep report in headless Chromium
+  libmosquitto-dev  # MQTT client (CMosquitto, TwinIngest)
+  mosquitto         # MQTT broker the ingest tests start on loopback
+  libpq-dev         # PostgreSQL client (CLibPQ, TwinIngest)
+  postgresql-15     # server the change-data-capture tests start on loopback
+  postgresql-15-wal2json  # logical decoding output plugin for those tests
 )
 python_packages=(pygltflib jsonschema)   # independent glTF and JSON Schema checks in the tests
 

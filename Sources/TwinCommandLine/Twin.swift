@@ -3,7 +3,7 @@ import ArgumentParser
 struct Twin: ParsableCommand {
     static var subcommandList: [any ParsableCommand.Type] {
         var list: [any ParsableCommand.Type] = [
-            RunCommand.self, ValidateCommand.self, SystemsCommand.self, SchemaCommand.self, BenchCommand.self, ExportCommand.self, RenderCommand.self,
+            RunCommand.self, LiveCommand.self, ValidateCommand.self, SystemsCommand.self, SchemaCommand.self, BenchCommand.self, ExportCommand.self, RenderCommand.self,
             SweepCommand.self,
         ]
         #if canImport(TwinAssets)

@@ -1,0 +1,258 @@
+import TwinRuntime
+import Foundation
+
+/// The one entry point for live data. Any thread (a source, an HTTP handler)
+/// calls `submit`; the simulation's thread calls `pump` before every step.
+///
+/// ## The path of a message
+/// 1. `submit`: each message is read through the bindings (pure: units, enums,
+///    ranges, frames, timestamps). Refused messages go to the dead letters with the
+///    reason; accepted ones are appended to the journal — synced — and only then
+///    is the batch answered. A full queue answers "retry after" and journals
+///    nothing, so a source slows down instead of memory growing.
+/// 2. `pump` (simulation thread, before a step): takes the due messages in journal
+///    order, runs the stateful bindings (late policy, counts, ramps, creation) and
+///    queues the resulting `WorldCommand`s for this step; records the step in the
+///    journal. Commands the world refuses become dead letters too.
+/// 3. After a crash, `recover` rebuilds the bindings' state from the journal and
+///    schedules every message at the step it was taken at before, so the world
+///    ends where an uninterrupted run would.
+public final class IngestHub: @unchecked Sendable {
+    public let bindings: [Binding]
+    public let journal: IngestJournal
+    /// Messages accepted but not yet taken into the world, at most.
+    public let capacity: Int
+    let dt: Double
+
+    private struct Pending {
+        let seq: Int64
+        let updates: [MappedUpdate]
+        let dueStep: Int64?
+    }
+
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+    private var pendingHead = 0
+    /// The first step whose pump has not run yet.
+    private var nextStep: Int64 = 0
+    /// After `recover`: messages already taken at a step the restored world has not
+    /// reached yet, with that step.
+    private var scheduled: [(step: Int64, items: [Pending])] = []
+
+    // Simulation thread only.
+    private let binder: LiveBinder
+    private var inFlight: [(command: WorldCommand, seq: Int64)] = []
+    private var inFlightHead = 0
+    private var refusedByWorld: [(seq: Int64, reason: String)] = []
+    /// Messages taken into the world so far (simulation thread).
+    public private(set) var takenCount = 0
+    /// Clock for `receivedAt` (tests fix it).
+    let clock: @Sendable () -> Double
+
+    public init(bindings: [Binding], journal: IngestJournal, dt: Double, capacity: Int = 100_000,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.bindings = bindings; self.journal = journal; self.dt = dt; self.capacity = max(1, capacity); self.clock = clock
+        binder = LiveBinder(bindings: bindings, dt: dt)
+    }
+
+    /// A hub for a loaded simulation: its scene's `bindings`, and its command
+    /// observer hooked up so refused commands are dead-lettered.
+    public convenience init(simulation sim: Simulation, journal: IngestJournal, capacity: Int = 100_000,
+                            clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.init(bindings: sim.world.resource(LiveBindings.self)?.list ?? [], journal: journal, dt: sim.dt,
+                  capacity: capacity, clock: clock)
+        sim.commandObservers.append { [weak self] applied in self?.observe(applied) }
+    }
+
+    /// Messages accepted and waiting for the world.
+    public var pendingCount: Int { lock.withLock { pending.count - pendingHead + scheduled.reduce(0) { $0 + $1.items.count } } }
+
+    // MARK: Sources' side
+
+    /// Accepts a batch: refused messages are dead-lettered with their reason,
+    /// accepted ones journaled; answers only once the journal has them. `unparsed`:
+    /// bodies the source could not read (malformed JSON or CSV), kept as dead letters
+    /// with their raw text. `position` (a source's resume point) is stored in the
+    /// same transaction.
+    public func submit(_ batch: [IngestMessage], unparsed: [UnparsedMessage] = [],
+                       position: (source: String, value: String)? = nil) -> IngestReply {
+        guard batch.count <= capacity else {
+            return IngestReply(status: .failed("a batch of \(batch.count) messages exceeds the queue capacity (\(capacity)); send smaller batches"), httpStatus: 413)
+        }
+        let now = clock()
+        var accepted: [IngestMessage] = [], acceptedUpdates: [[MappedUpdate]] = [], acceptedIndex: [Int] = []
+        var refusals: [IngestJournal.Refusal] = unparsed.map {
+            .init(message: IngestMessage(source: $0.source, topic: $0.topic, payload: .null, receivedAt: now), rawText: $0.raw, reason: $0.reason)
+        }
+        var reply = IngestReply(status: .accepted)
+        for (i, var m) in batch.enumerated() {
+            if m.receivedAt == 0 { m.receivedAt = now }
+            switch Mapper.map(m, bindings: bindings) {
+            case .success(let u): accepted.append(m); acceptedUpdates.append(u); acceptedIndex.append(i)
+            case .failure(let r):
+                refusals.append(.init(message: m, rawText: nil, reason: r.reason))
+                reply.rejected.append((i, r.reason))
+            }
+        }
+        return lock.withLock {
+            guard pending.count - pendingHead + accepted.count <= capacity else {
+                return IngestReply(status: .retryAfter(1), httpStatus: 429)
+            }
+            // The step the world will take it at, journaled: a restarted world then
+            // takes it at that step too, not at whatever step it restarts from.
+            for k in accepted.indices { accepted[k].dueStep = max(accepted[k].dueStep ?? nextStep, nextStep) }
+            let seqs: [Int64?]
+            do { seqs = try journal.append(accepted, refusals: refusals, position: position) } catch {
+                return IngestReply(status: .failed("the ingest journal cannot be written: \(error)"), httpStatus: 503)
+            }
+            for (k, seq) in seqs.enumerated() {
+                if let seq {
+                    pending.append(Pending(seq: seq, updates: acceptedUpdates[k], dueStep: accepted[k].dueStep))
+                    reply.accepted += 1
+                } else {
+                    reply.rejected.append((acceptedIndex[k], "duplicate: message id \"\(accepted[k].id ?? "")\" was already accepted"))
+                }
+            }
+            reply.rejected.sort { $0.index < $1.index }
+            return reply
+        }
+    }
+
+    /// Records a body that could not even be parsed as a dead letter.
+    public func refuse(_ m: UnparsedMessage) { _ = submit([], unparsed: [m]) }
+
+    // MARK: Simulation's side
+
+    /// Takes the messages due at the simulation's next step into its command queue.
+    /// Call on the simulation's thread, right before `step()`.
+    public func pump(_ sim: Simulation) {
+        let step = sim.stepCount
+        let taken: [Pending] = lock.withLock {
+            nextStep = step + 1
+            if let first = scheduled.first, first.step <= step {
+                scheduled.removeFirst()
+                return first.items
+            }
+            guard scheduled.isEmpty else { return [] }
+            var end = pendingHead
+            while end < pending.count, (pending[end].dueStep ?? step) <= step { end += 1 }
+            let out = Array(pending[pendingHead..<end])
+            pendingHead = end
+            if pendingHead > 4096 && pendingHead * 2 > pending.count {
+                pending.removeFirst(pendingHead); pendingHead = 0
+            }
+            return out
+        }
+        takenCount += taken.count
+        var out = LiveBinder.Output()
+        for p in taken {
+            binder.take(seq: p.seq, updates: p.updates, step: step, exists: { sim.entity(.name($0)) != nil }, into: &out)
+        }
+        binder.finishStep(step, into: &out)
+        if inFlightHead > 0 && inFlightHead == inFlight.count { inFlight.removeAll(keepingCapacity: true); inFlightHead = 0 }
+        for c in out.commands where c.seq >= 0 { inFlight.append(c) }
+        // The queue is bounded by our own capacity; should another producer have
+        // filled it, the commands wait for the next step rather than vanish.
+        while !sim.commandQueue.enqueue(contentsOf: out.commands.map(\.command)) { Thread.sleep(forTimeInterval: 0.001) }
+        let dead = out.deadLetters + refusedByWorld
+        refusedByWorld.removeAll()
+        if let last = taken.last { try? journal.recordPump(step: step, lastSeq: last.seq) }
+        try? journal.deadLetter(dead)
+    }
+
+    /// Rebuilds the bindings' state after a restart: `sim` is the restored world
+    /// (from a checkpoint, or the scene's start). Messages taken before its step are
+    /// replayed into the bindings only (the checkpoint holds their effect); messages
+    /// taken at later steps are scheduled there again; the rest wait as pending.
+    public func recover(_ sim: Simulation) throws {
+        let pumps = try journal.pumps()
+        let rows = try journal.messages(after: 0)
+        let restored = sim.stepCount
+        var i = 0
+        var discard = LiveBinder.Output()
+        var later: [(step: Int64, items: [Pending])] = []
+        func pendingItem(_ row: (seq: Int64, message: Result<IngestMessage, IngestRejection>)) -> Pending? {
+            guard case .success(let m) = row.message, case .success(let u) = Mapper.map(m, bindings: bindings) else { return nil }
+            return Pending(seq: row.seq, updates: u, dueStep: m.dueStep)
+        }
+        for p in pumps {
+            var items: [Pending] = []
+            while i < rows.count, rows[i].seq <= p.lastSeq {
+                if let item = pendingItem(rows[i]) { items.append(item) }
+                i += 1
+            }
+            if p.step < restored {
+                binder.advance(through: p.step - 1)
+                for item in items { binder.take(seq: item.seq, updates: item.updates, step: p.step, exists: { sim.entity(.name($0)) != nil }, into: &discard) }
+                binder.finishStep(p.step, into: &discard)
+            } else {
+                later.append((p.step, items))
+            }
+        }
+        binder.advance(through: restored - 1)
+        let rest = rows[i...].compactMap(pendingItem)
+        lock.withLock {
+            nextStep = restored
+            scheduled = later
+            pending = rest + pending[pendingHead...]
+            pendingHead = 0
+        }
+    }
+
+    private func observe(_ applied: AppliedCommand) {
+        guard inFlightHead < inFlight.count, inFlight[inFlightHead].command == applied.command else { return }
+        let seq = inFlight[inFlightHead].seq
+        inFlightHead += 1
+        if let why = applied.rejection { refusedByWorld.append((seq, "the world refused \(applied.command.op) \(applied.command.json["component"]?.stringValue ?? ""): \(why)")) }
+    }
+}
+
+/// The answer to a batch: what the HTTP route, the MQTT callback or a replay does next.
+public struct IngestReply: Sendable {
+    public enum Status: Sendable, Equatable {
+        /// Journaled (the accepted ones); `rejected` lists the others with reasons.
+        case accepted
+        /// Nothing journaled: the world is behind. Send again after this many seconds
+        /// (HTTP 429 with Retry-After; MQTT withholds the ack).
+        case retryAfter(Double)
+        /// Nothing journaled: the request can never succeed as sent, or the journal
+        /// cannot be written (HTTP 413 / 503).
+        case failed(String)
+    }
+
+    public var status: Status
+    /// What an HTTP route answers: 200, 400 (the body is unreadable), 413 (batch too
+    /// large), 429 (retry after; send `Retry-After: ⌈s⌉`), 503 (journal unwritable).
+    public var httpStatus = 200
+    public var accepted = 0
+    /// Index in the batch and why.
+    public var rejected: [(index: Int, reason: String)] = []
+
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = []
+        switch status {
+        case .accepted: members.append(("status", .string("accepted")))
+        case .retryAfter(let s): members += [("status", .string("retry")), ("retryAfter", .number(s))]
+        case .failed(let why): members += [("status", .string("failed")), ("error", .string(why))]
+        }
+        members.append(("accepted", .number(Double(accepted))))
+        members.append(("rejected", .array(rejected.map { .object([("index", .number(Double($0.index))), ("reason", .string($0.reason))]) })))
+        return .object(members)
+    }
+}
+
+/// A body a source could not read, with why.
+public struct UnparsedMessage: Sendable {
+    public var source: String
+    public var topic: String
+    public var raw: String
+    public var reason: String
+    public init(source: String, topic: String, raw: String, reason: String) {
+        self.source = source; self.topic = topic; self.raw = raw; self.reason = reason
+    }
+}
+
+/// The scene's bindings, kept as a world resource by the `bindings` section.
+public struct LiveBindings: Sendable {
+    public var list: [Binding]
+}

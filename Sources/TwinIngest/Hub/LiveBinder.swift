@@ -1,0 +1,204 @@
+import TwinRuntime
+/// The stateful half of the bindings, run on the simulation's thread once per step
+/// with the messages taken for that step, in journal order. It turns mapped updates
+/// into `WorldCommand`s: late/out-of-order policy, count totals, interpolation ramps,
+/// entities created on first sight.
+///
+/// Its state depends only on the journal (messages in sequence order and the step
+/// each was taken at), so replaying the journal rebuilds it exactly; dictionaries
+/// here are only looked up, never iterated, so their order decides nothing.
+final class LiveBinder {
+    struct Key: Hashable { let binding: Int; let id: String }
+    struct FieldKey: Hashable { let key: Key; let field: Int }
+
+    /// A numeric field moving from `from` to `to` over `steps` steps starting at `start`.
+    struct Ramp {
+        let entity: String
+        let component: String
+        let path: [String]
+        let from: [Double]
+        let to: [Double]
+        let start: Int64
+        let steps: Int64
+        func value(at step: Int64) -> [Double] {
+            let s = min(1, Double(step - start + 1) / Double(steps))
+            return zip(from, to).map { $0 + ($1 - $0) * s }
+        }
+    }
+
+    struct Output {
+        var commands: [(command: WorldCommand, seq: Int64)] = []
+        var deadLetters: [(seq: Int64, reason: String)] = []
+    }
+
+    let bindings: [Binding]
+    let dt: Double
+    private var lastTime: [Key: Double] = [:]
+    private var totals: [FieldKey: Double] = [:]
+    /// Last value shown per interpolated field (where the next ramp starts).
+    private var shown: [FieldKey: [Double]] = [:]
+    private var rampIndex: [FieldKey: Int] = [:]
+    private var ramps: [(key: FieldKey, ramp: Ramp)] = []
+    private var stepCounts: [(key: FieldKey, entity: String, seq: Int64, amount: Double)] = []
+    private var stepCountIndex: [FieldKey: Int] = [:]
+    private var reorder: [Int: [(time: Double, seq: Int64, update: MappedUpdate)]] = [:]
+    private var maxSeen: [Int: Double] = [:]
+    private var created: Set<String> = []
+
+    init(bindings: [Binding], dt: Double) { self.bindings = bindings; self.dt = dt }
+
+    /// Handles one accepted message's updates at `step`. `exists` says whether an
+    /// entity name is alive in the world.
+    func take(seq: Int64, updates: [MappedUpdate], step: Int64, exists: (String) -> Bool, into out: inout Output) {
+        for u in updates {
+            let b = bindings[u.binding]
+            let key = Key(binding: u.binding, id: u.externalId)
+            switch b.late {
+            case .apply: apply(u, seq: seq, step: step, exists: exists, into: &out)
+            case .drop:
+                if let last = lastTime[key], u.time < last {
+                    out.deadLetters.append((seq, "binding \"\(b.name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
+                } else {
+                    apply(u, seq: seq, step: step, exists: exists, into: &out)
+                }
+            case .reorder:
+                let seen = maxSeen[u.binding] ?? -Double.infinity
+                if u.time < seen - b.window {
+                    out.deadLetters.append((seq, "binding \"\(b.name)\": source time \(Timestamps.iso(u.time)) is more than the reorder window (\(JSONWriter.formatNumber(b.window)) s) behind \(Timestamps.iso(seen))"))
+                    continue
+                }
+                var buffer = reorder[u.binding] ?? []
+                let at = buffer.firstIndex { ($0.time, $0.seq) > (u.time, seq) } ?? buffer.count
+                buffer.insert((u.time, seq, u), at: at)
+                let high = max(seen, u.time)
+                maxSeen[u.binding] = high
+                let ready = buffer.prefix { $0.time <= high - b.window }
+                buffer.removeFirst(ready.count)
+                reorder[u.binding] = buffer
+                for r in ready { apply(r.update, seq: r.seq, step: step, exists: exists, into: &out) }
+            }
+        }
+    }
+
+    /// Commands that belong to the step as a whole: per-step counts and the current
+    /// point of every interpolation ramp. Call once per step, after `take`.
+    func finishStep(_ step: Int64, into out: inout Output) {
+        for c in stepCounts {
+            let f = bindings[c.key.key.binding].fields[c.key.field]
+            out.commands.append((.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq))
+        }
+        stepCounts.removeAll(keepingCapacity: true)
+        stepCountIndex.removeAll(keepingCapacity: true)
+        for (_, r) in ramps {
+            out.commands.append((.set(entity: .name(r.entity), component: r.component, value: nest(r.path, Self.json(r.value(at: step)))), -1))
+        }
+        advance(through: step)
+    }
+
+    /// Brings every ramp to `step` without emitting anything: its shown value, and
+    /// the ramps that ended dropped. (Recovery replays only the steps that took
+    /// messages; this fills the steps between.)
+    func advance(through step: Int64) {
+        guard !ramps.isEmpty else { return }
+        var keep: [(key: FieldKey, ramp: Ramp)] = []
+        for (key, r) in ramps {
+            shown[key] = r.value(at: min(step, r.start + r.steps - 1))
+            if step - r.start + 1 < r.steps { keep.append((key, r)) }
+        }
+        ramps = keep
+        reindexRamps()
+    }
+
+    private func reindexRamps() {
+        rampIndex.removeAll(keepingCapacity: true)
+        for (i, r) in ramps.enumerated() { rampIndex[r.key] = i }
+    }
+
+    private func apply(_ u: MappedUpdate, seq: Int64, step: Int64, exists: (String) -> Bool, into out: inout Output) {
+        let b = bindings[u.binding]
+        let key = Key(binding: u.binding, id: u.externalId)
+        if b.semantics == .event {
+            out.commands.append((.spawn(name: nil, prefab: b.prefab, components: grouped(u, b).map { JSONMember(key: $0.0, value: $0.1) }), seq))
+            lastTime[key] = max(lastTime[key] ?? u.time, u.time)
+            return
+        }
+        if !exists(u.entityName) && !created.contains(u.entityName) {
+            guard let prefab = b.create else {
+                out.deadLetters.append((seq, "binding \"\(b.name)\": no entity \"\(u.entityName)\" for id \"\(u.externalId)\" (add it to the scene, to entity.lookup, or set entity.create)"))
+                return
+            }
+            out.commands.append((.spawn(name: u.entityName, prefab: prefab, components: []), seq))
+            created.insert(u.entityName)
+        }
+        let previous = lastTime[key]
+        lastTime[key] = max(previous ?? u.time, u.time)
+        var direct: [MappedValue] = []
+        for v in u.values {
+            let f = b.fields[v.field]
+            let fk = FieldKey(key: key, field: v.field)
+            switch b.semantics {
+            case .count:
+                let amount = v.numbers.first ?? 1
+                if b.total {
+                    let t = (totals[fk] ?? 0) + amount
+                    totals[fk] = t
+                    direct.append(MappedValue(field: v.field, value: .number(t), numbers: v.numbers, text: v.text))
+                } else if let i = stepCountIndex[fk] {
+                    stepCounts[i].amount += amount
+                } else {
+                    stepCountIndex[fk] = stepCounts.count
+                    stepCounts.append((fk, u.entityName, seq, amount))
+                }
+            case .interpolate where !v.numbers.isEmpty && v.value.boolValue == nil && f.enumeration == nil:
+                let gap = previous.map { u.time - $0 } ?? 0
+                guard let from = shown[fk], from.count == v.numbers.count, gap > 0, gap <= b.maxGap else {
+                    shown[fk] = v.numbers
+                    if let i = rampIndex[fk] { ramps.remove(at: i); reindexRamps() }
+                    direct.append(v)
+                    continue
+                }
+                let ramp = Ramp(entity: u.entityName, component: f.component, path: f.path, from: from, to: v.numbers,
+                                start: step, steps: max(1, Int64((gap / dt).rounded())))
+                if let i = rampIndex[fk] { ramps[i] = (fk, ramp) } else { rampIndex[fk] = ramps.count; ramps.append((fk, ramp)) }
+            default:
+                direct.append(v)
+            }
+        }
+        if !direct.isEmpty {
+            for (component, value) in grouped(MappedUpdate(binding: u.binding, externalId: u.externalId, entityName: u.entityName, time: u.time, values: direct), b) {
+                out.commands.append((.set(entity: .name(u.entityName), component: component, value: value), seq))
+            }
+        }
+        if b.reported {
+            let members: [(String, JSONValue)] = u.values.map { v in
+                (b.fields[v.field].target, .object([
+                    ("value", .array(v.numbers.map { .number($0) })), ("text", .string(v.text)),
+                    ("time", .number(u.time)), ("appliedAt", .number(Double(step) * dt)),
+                ]))
+            }
+            out.commands.append((.set(entity: .name(u.entityName), component: LiveReported.componentName,
+                                      value: .object([("fields", .object(members))])), seq))
+        }
+    }
+
+    /// The update's values as one JSON value per component, in field order.
+    private func grouped(_ u: MappedUpdate, _ b: Binding) -> [(String, JSONValue)] {
+        var out: [(String, JSONValue)] = []
+        for v in u.values {
+            let f = b.fields[v.field]
+            let piece = nest(f.path, v.value)
+            if let i = out.firstIndex(where: { $0.0 == f.component }) {
+                out[i].1 = out[i].1.merging(piece)
+            } else {
+                out.append((f.component, piece))
+            }
+        }
+        return out
+    }
+
+    private func nest(_ path: [String], _ value: JSONValue) -> JSONValue {
+        path.reversed().reduce(value) { inner, key in .object([(key, inner)]) }
+    }
+
+    static func json(_ v: [Double]) -> JSONValue { v.count == 1 ? .number(v[0]) : .array(v.map { .number($0) }) }
+}

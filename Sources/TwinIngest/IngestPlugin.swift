@@ -1,0 +1,28 @@
+import TwinRuntime
+
+/// The `ingest` plugin: the scene's `bindings` section (how external messages map
+/// to entity state) and the `LiveReported` component. It adds no system: live data
+/// reaches the world through `IngestHub`, which feeds the simulation's command
+/// queue, so a scene with bindings runs unchanged (as a what-if) without any feed.
+public enum IngestPlugin: TwinPlugin {
+    public static let name = "ingest"
+
+    public static func register(in catalog: inout SystemCatalog) {
+        catalog.register(component: LiveReported.self)
+        catalog.register(
+            section: "bindings",
+            summary: "Live data: which messages (source, topic or table, id field) drive which entity fields, with units, scaling, enumerations, site frames, semantics (latest, interpolate, count, event) and the late-message policy.",
+            schema: BindingSchema.schema) { json, ctx throws(JSONDecodingError) in
+                ctx.world.setResource(LiveBindings(list: try BindingDecoding.decodeSection(json, ctx)))
+            }
+    }
+}
+
+extension SystemCatalog {
+    /// The standard catalog plus live-data bindings: what `twin` loads scenes with.
+    public static var live: SystemCatalog {
+        var c = SystemCatalog.standard
+        c.add(IngestPlugin.self)
+        return c
+    }
+}

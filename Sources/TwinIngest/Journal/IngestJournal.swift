@@ -1,0 +1,164 @@
+import TwinRuntime
+import Foundation
+import GRDB
+
+/// The append-only ingest journal: every accepted message, in sequence order, is
+/// written (and, by default, synced to disk) before the source is told it was
+/// accepted; a restart replays it. Beside it: the dead letters (messages refused,
+/// with why), the step each batch of messages was taken into the world at, and each
+/// source's resume position (an MQTT session needs none; a database stream stores
+/// its log position, a replay its line) — written in the same transaction as the
+/// messages they cover, so a position never runs ahead of what was journaled.
+public final class IngestJournal: @unchecked Sendable {
+    public let path: String
+    let db: DatabaseQueue
+
+    /// `durable`: sync every commit to disk (survives power loss); false syncs at WAL
+    /// checkpoints only (survives a killed process, not a power cut).
+    public init(path: String, durable: Bool = true) throws {
+        self.path = path
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        db = try DatabaseQueue(path: path, configuration: config)
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS messages(
+                    seq INTEGER PRIMARY KEY, source TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+                    msg_id TEXT, received REAL NOT NULL, due_step INTEGER);
+                CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages(source, msg_id) WHERE msg_id IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS dead_letters(
+                    id INTEGER PRIMARY KEY, seq INTEGER, source TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+                    reason TEXT NOT NULL, received REAL NOT NULL);
+                CREATE UNIQUE INDEX IF NOT EXISTS dead_letters_seq ON dead_letters(seq, reason) WHERE seq IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS pumps(step INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS positions(source TEXT PRIMARY KEY, position TEXT NOT NULL);
+                """)
+        }
+    }
+
+    /// A message refused at the door: not journaled as accepted, kept with its reason.
+    struct Refusal {
+        let message: IngestMessage
+        /// The body as received when it could not be parsed.
+        let rawText: String?
+        let reason: String
+    }
+
+    /// Appends accepted messages and refusals and stores a resume position, all in
+    /// one transaction. Returns each accepted message's sequence number, or nil for
+    /// a duplicate (which is dead-lettered instead).
+    func append(_ accepted: [IngestMessage], refusals: [Refusal], position: (source: String, value: String)?) throws -> [Int64?] {
+        try db.write { db in
+            var seqs: [Int64?] = []
+            seqs.reserveCapacity(accepted.count)
+            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages(source, topic, payload, msg_id, received, due_step) VALUES (?, ?, ?, ?, ?, ?)")
+            for m in accepted {
+                let text = JSONWriter.string(m.payload)
+                try insert.execute(arguments: [m.source, m.topic, text, m.id, m.receivedAt, m.dueStep])
+                if db.changesCount == 1 {
+                    seqs.append(db.lastInsertedRowID)
+                } else {
+                    seqs.append(nil)
+                    try Self.insertDead(db, seq: nil, m, text, reason: "duplicate: \(m.source) message id \"\(m.id ?? "")\" was already accepted")
+                }
+            }
+            for r in refusals {
+                try Self.insertDead(db, seq: nil, r.message, r.rawText ?? JSONWriter.string(r.message.payload), reason: r.reason)
+            }
+            if let p = position {
+                try db.execute(sql: "INSERT INTO positions(source, position) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET position = excluded.position",
+                               arguments: [p.source, p.value])
+            }
+            return seqs
+        }
+    }
+
+    private static func insertDead(_ db: Database, seq: Int64?, _ m: IngestMessage, _ text: String, reason: String) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO dead_letters(seq, source, topic, payload, reason, received) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, m.source, m.topic, text, reason, m.receivedAt])
+    }
+
+    /// Dead-letters accepted messages that a binding or the world refused later (late,
+    /// unknown entity, a value the component rejects). Idempotent per (seq, reason).
+    func deadLetter(_ items: [(seq: Int64, reason: String)]) throws {
+        guard !items.isEmpty else { return }
+        try db.write { db in
+            for item in items {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO dead_letters(seq, source, topic, payload, reason, received)
+                    SELECT seq, source, topic, payload, ?, received FROM messages WHERE seq = ?
+                    """, arguments: [item.reason, item.seq])
+            }
+        }
+    }
+
+    /// Records that messages up to `lastSeq` were taken into the world at `step`.
+    func recordPump(step: Int64, lastSeq: Int64) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO pumps(step, last_seq) VALUES (?, ?)", arguments: [step, lastSeq])
+        }
+    }
+
+    func pumps() throws -> [(step: Int64, lastSeq: Int64)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT step, last_seq FROM pumps ORDER BY step").map { ($0["step"], $0["last_seq"]) }
+        }
+    }
+
+    /// Accepted messages with sequence numbers above `seq`, in order. A stored payload
+    /// that no longer parses (a damaged file) is returned as a refusal reason.
+    func messages(after seq: Int64) throws -> [(seq: Int64, message: Result<IngestMessage, IngestRejection>)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, source, topic, payload, msg_id, received, due_step FROM messages WHERE seq > ? ORDER BY seq",
+                             arguments: [seq]).map { row in
+                let s: Int64 = row["seq"]
+                let text: String = row["payload"]
+                return (s, IngestMessage.parsePayload(Array(text.utf8)).map { payload in
+                    IngestMessage(source: row["source"], topic: row["topic"], payload: payload, id: row["msg_id"],
+                                  receivedAt: row["received"], dueStep: row["due_step"])
+                })
+            }
+        }
+    }
+
+    public func position(of source: String) throws -> String? {
+        try db.read { db in try String.fetchOne(db, sql: "SELECT position FROM positions WHERE source = ?", arguments: [source]) }
+    }
+
+    public var messageCount: Int { (try? db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages") ?? 0 }) ?? 0 }
+
+    /// Dead letters, oldest first, after id `after`: what the API lists for inspection.
+    public func deadLetters(after: Int64 = 0, limit: Int = 100) throws -> [DeadLetter] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, seq, source, topic, payload, reason, received FROM dead_letters WHERE id > ? ORDER BY id LIMIT ?",
+                             arguments: [after, max(0, limit)]).map {
+                DeadLetter(id: $0["id"], seq: $0["seq"], source: $0["source"], topic: $0["topic"], payload: $0["payload"],
+                           reason: $0["reason"], receivedAt: $0["received"])
+            }
+        }
+    }
+}
+
+/// A message that was not applied, and why.
+public struct DeadLetter: Sendable, Hashable {
+    public var id: Int64
+    /// The journal sequence number when the message had been accepted (refused later
+    /// by a binding or the world); nil when refused on arrival.
+    public var seq: Int64?
+    public var source: String
+    public var topic: String
+    /// The body as received (JSON text, or the raw text when it did not parse).
+    public var payload: String
+    public var reason: String
+    public var receivedAt: Double
+
+    public var json: JSONValue {
+        .object([
+            ("id", .number(Double(id))), ("seq", seq.map { .number(Double($0)) } ?? .null), ("source", .string(source)),
+            ("topic", .string(topic)), ("payload", .string(payload)), ("reason", .string(reason)), ("receivedAt", .number(receivedAt)),
+        ])
+    }
+}
