@@ -26,6 +26,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Default traits off: ConfigurationSupport would pull swift-configuration for nothing.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C boundaries: module maps only, never API.
@@ -57,11 +63,22 @@ let package = Package(
         .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinAssets", "TwinRender", "TwinVehicles", "TwinServer"], swiftSettings: engineSettings),
+        .target(
+            name: "TwinServer",
+            dependencies: [
+                "TwinRuntime", "TwinRender", "TwinAssets",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender",
+                "TwinRuntime", "TwinBench", "TwinAssets", "TwinRender", "TwinServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -79,6 +96,7 @@ let package = Package(
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinServerTests", dependencies: ["TwinServer", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17

@@ -14,6 +14,8 @@ packages=(
   gltfpack          # independent glTF check in the tests
   libtinygltf-dev   # independent glTF check in the tests
   python3-pip
+  libjs-three       # three.js for the web viewer (TwinServer serves its installed files)
+  chromium          # headless browser test of the web viewer
 )
 python_packages=(pygltflib)   # independent glTF check in the tests
 

@@ -4,6 +4,7 @@ struct Twin: ParsableCommand {
     static var subcommandList: [any ParsableCommand.Type] {
         var list: [any ParsableCommand.Type] = [
             RunCommand.self, ValidateCommand.self, SystemsCommand.self, SchemaCommand.self, BenchCommand.self, ExportCommand.self, RenderCommand.self,
+            ServeCommand.self,
         ]
         #if canImport(TwinAssets)
         list.append(ImportCommand.self)
