@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinServerTests", dependencies: ["TwinServer", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting", "TwinServer"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17
 )

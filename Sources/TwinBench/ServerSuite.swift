@@ -81,7 +81,7 @@ public enum ServerSuite: BenchmarkSuite {
             var viewers: [WebSocketClient] = []
             let fanout = try await lagWhilePlaying(world, seconds: seconds) {
                 for _ in 0..<200 {
-                    let ws = try await WebSocketClient.connect(port: port, path: "/api/worlds/bench/stream")
+                    let ws = try await WebSocketClient.connect(port: port, path: "/api/worlds/bench/stream", timeout: 120)
                     viewers.append(ws)
                     Thread.detachNewThread { ws.drain { received.add($0, ordering: .relaxed) } }
                 }
@@ -134,11 +134,12 @@ public enum ServerSuite: BenchmarkSuite {
 
     struct Lag { var lagMS: Double; var steps: Int; var wall: Double }
 
-    /// Restarts real-time play, runs `during`, waits `seconds` and measures how far the
-    /// simulated clock trails the wall clock.
+    /// Pauses, runs `during` (connecting viewers, each of which gets a keyframe), then
+    /// plays in real time for `seconds` and measures how far the simulated clock trails
+    /// the wall clock.
     static func lagWhilePlaying(_ world: HostedWorld, seconds: Double, during: () async throws -> Void) async throws -> Lag {
-        try await during()
         world.pause()
+        try await during()
         let startStep = world.currentStatus.step
         let start = DispatchTime.now().uptimeNanoseconds
         world.play(speed: 1)

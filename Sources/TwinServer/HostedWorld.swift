@@ -41,7 +41,8 @@ public struct WorldStatus: Sendable {
 public final class HostedWorld: @unchecked Sendable {
     public let id: String
     let streams: StreamHub
-    let snapshots = SnapshotCache()
+    let snapshots = StepCache<RenderedSnapshot>()
+    private let keyframes = StepCache<StreamDelta>()
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var control = Control()
@@ -143,6 +144,13 @@ public final class HostedWorld: @unchecked Sendable {
         }
     }
 
+    /// Every streamed entity now, shared by all viewers that need one at this step.
+    func keyframe() async throws -> StreamDelta {
+        try await keyframes.get(key: "keyframe", step: currentStatus.step) {
+            try await self.read { ChangeTracker.keyframe(of: $0) }
+        }
+    }
+
     /// Stops the thread after the step in progress; queued reads fail.
     public func stop() {
         mutate { $0.stopped = true }
@@ -197,10 +205,7 @@ public final class HostedWorld: @unchecked Sendable {
             let batch = min(max(due, fromRequest), 64)
             if batch > 0 {
                 for _ in 0..<batch { stepOnce() }
-                condition.withLock {
-                    control.pendingSteps = max(0, control.pendingSteps - min(fromRequest, batch))
-                }
-                publishStatus(lag: max(0, lag - Double(batch) * sim.dt / max(c.speed, 1e-9)))
+                publishStatus(lag: max(0, lag - Double(batch) * sim.dt / max(c.speed, 1e-9)), consumed: min(fromRequest, batch))
                 continue
             }
             publishStatus(lag: 0)
@@ -258,9 +263,12 @@ public final class HostedWorld: @unchecked Sendable {
         }
     }
 
-    private func publishStatus(lag: Double) {
+    /// Publishes the status; `consumed` requested steps are done (in the same lock, so
+    /// nobody sees the steps neither pending nor counted).
+    private func publishStatus(lag: Double, consumed: Int64 = 0) {
         let s = sim
         condition.withLock {
+            control.pendingSteps = max(0, control.pendingSteps - consumed)
             status.step = s.stepCount
             status.time = s.time
             status.playing = control.playing

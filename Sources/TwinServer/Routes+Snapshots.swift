@@ -12,7 +12,7 @@ extension API {
             let r = try await w.snapshots.get(key: "glb", step: w.currentStatus.step) {
                 self.metrics.recordRender()
                 let snap = try await w.read(Self.snapshot)
-                do { return .init(bytes: try await API.offload { try SnapshotExporter.document(snap).glb() }, step: snap.step) } catch {
+                do { return RenderedSnapshot(bytes: try await API.offload { try SnapshotExporter.document(snap).glb() }, step: snap.step) } catch {
                     throw APIError(.internalServerError, "export failed: \(error)")
                 }
             }
@@ -39,7 +39,7 @@ extension API {
                     let png = try await API.offload {
                         try PNGEncoder.default.encode(try SnapshotRenderer.image(snap, camera: camera, width: width, height: height))
                     }
-                    return .init(bytes: png, step: snap.step)
+                    return RenderedSnapshot(bytes: png, step: snap.step)
                 } catch {
                     throw APIError(.internalServerError, "render failed: \(error)")
                 }

@@ -105,16 +105,20 @@ public enum StreamFormat {
         for r in records {
             b.writeInteger(UInt32(truncatingIfNeeded: r.entity), endianness: .little)
             b.writeInteger(UInt32(truncatingIfNeeded: r.entity >> 32), endianness: .little)
-            for f in [r.position.x, r.position.y, r.position.z, r.rotation.x, r.rotation.y, r.rotation.z, r.rotation.w,
-                      r.scale.x, r.scale.y, r.scale.z] {
-                b.writeInteger(f.bitPattern, endianness: .little)
-            }
+            write(r.position.x, r.position.y, r.position.z, into: &b)
+            write(r.rotation.x, r.rotation.y, r.rotation.z, into: &b)
+            b.writeInteger(r.rotation.w.bitPattern, endianness: .little)
+            write(r.scale.x, r.scale.y, r.scale.z, into: &b)
         }
         for e in removed {
             b.writeInteger(UInt32(truncatingIfNeeded: e), endianness: .little)
             b.writeInteger(UInt32(truncatingIfNeeded: e >> 32), endianness: .little)
         }
         return b
+    }
+
+    private static func write(_ x: Float, _ y: Float, _ z: Float, into b: inout ByteBuffer) {
+        b.writeMultipleIntegers(x.bitPattern, y.bitPattern, z.bitPattern, endianness: .little)
     }
 
     static func json(step: Int64, time: Double, keyframe: Bool, spawned: [StreamDelta.Spawned],

@@ -2,7 +2,7 @@
 /// 3D (three.js r111 from Debian's libjs-three, served by us at `/vendor/`; one
 /// `InstancedMesh` per kind), falls back to the PNG snapshot without WebGL, draws
 /// KPI sparklines, shows an entity's state on click, and has play/pause/step/speed
-/// controls. `window.twin` exposes its state to the browser test.
+/// controls. `?png` forces the fallback. `window.twin` exposes its state to the browser test.
 enum ViewerPage {
     static let html = #"""
 <!doctype html>
@@ -206,7 +206,8 @@ const control = (what, body) => () => api("/api/worlds/" + twin.world + "/" + wh
 document.getElementById("play").onclick = control("play", () => ({speed: +document.getElementById("speed").value}));
 document.getElementById("pause").onclick = control("pause");
 document.getElementById("step").onclick = control("step", () => ({count: 1}));
-twin.webgl = initGL();
+// `?png` forces the snapshot fallback (what a browser without WebGL gets).
+twin.webgl = !new URLSearchParams(location.search).has("png") && initGL();
 loadWorlds().catch(e => { twin.error = String(e); statusBox.textContent = twin.error; });
 </script></body></html>
 """#

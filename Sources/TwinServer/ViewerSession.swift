@@ -55,6 +55,8 @@ struct ViewerSession {
     /// Also send transforms as JSON (`"records"`), for clients without binary frames (SSE).
     var jsonRecords = false
     var maxPending = 64
+    /// Records in a backlog above which a viewer gets a keyframe instead of a merged delta.
+    static let coalesceLimit = 4096
 
     func run(send: (StreamMessage) async throws -> Void) async throws {
         let box = world.streams.add(maxPending: max(maxPending, Int(subscription.interval * 100)))
@@ -66,9 +68,14 @@ struct ViewerSession {
             switch await box.next() {
             case .closed: return
             case .keyframe:
-                delta = try await world.read { ChangeTracker.keyframe(of: $0) }
+                delta = try await world.keyframe()
                 box.keyframeSent(at: delta.step)
             case .deltas(let list):
+                // A long backlog of big deltas: one shared keyframe is cheaper than merging them per viewer.
+                if list.count > 1 && list.reduce(0, { $0 + $1.records.count }) > Self.coalesceLimit {
+                    box.resync()
+                    continue
+                }
                 guard let d = StreamDelta.coalesced(list) else { continue }
                 delta = d
             }

@@ -32,6 +32,12 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Start the worlds playing in real time.") var play = false
     @Flag(help: "On shutdown, save every world's state to DATA/states/.") var saveOnShutdown = false
 
+    func validate() throws {
+        guard open || !tokens.isEmpty || tokensFile != nil else {
+            throw ValidationError("give at least one --token SECRET:scopes (or --tokens-file), or --open to serve without tokens")
+        }
+    }
+
     func run() throws {
         var config = ServerConfig(dataDirectory: data)
         config.host = host
@@ -48,9 +54,7 @@ struct ServeCommand: ParsableCommand {
                 try config.tokens.addFile(text)
             }
         } catch let e as APIError { throw ValidationError(e.message) }
-        guard open || !config.tokens.tokens.isEmpty else {
-            throw ValidationError("give at least one --token SECRET:scopes (or --tokens-file), or --open to serve without tokens")
-        }
+        guard open || !config.tokens.tokens.isEmpty else { throw ValidationError("\(tokensFile ?? "the tokens file") has no tokens") }
         var files = scenes
         if let dir = scenesDir {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []

@@ -120,6 +120,10 @@ struct BrowserViewerTests {
             let selected = try await dt.evaluate("twin.selected.components.Name")
             #expect(selected.stringValue == "pillar")
             #expect(try await dt.evaluate("document.getElementById('entity').textContent.includes('pillar')").boolValue == true)
+
+            // Without WebGL the page shows the PNG snapshot instead.
+            _ = try await dt.call("Page.navigate", #"{"url": "http://127.0.0.1:\#(s.port)/?png&token=\#(ServerFixture.reader)"}"#)
+            #expect(try await dt.waitFor("window.twin && twin.frames > 0 && document.querySelector('#view img').naturalWidth === 960"))
         }
     }
 }

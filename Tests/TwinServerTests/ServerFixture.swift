@@ -50,9 +50,17 @@ final class ServerFixture: Sendable {
         let server = TwinWorldServer(config: config)
         try server.host(sceneFile: scene, id: "movers")
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let task = Task { try await server.run(signals: false) { continuation.yield($0) } }
+        let task = Task {
+            // A server that fails to start ends the stream, so start() fails instead of waiting.
+            defer { continuation.finish() }
+            try await server.run(signals: false) { continuation.yield($0) }
+        }
         var port = 0
         for await p in ports { port = p; break }
+        guard port > 0 else {
+            _ = await task.result
+            throw LoopbackClient.Failure(description: "the server did not start: \(String(describing: await task.result))")
+        }
         return ServerFixture(server: server, port: port, directory: dir, task: task)
     }
 
