@@ -15,19 +15,22 @@ public final class ServerMetrics: Sendable {
     private let snapshots: Counter
 
     public init() {
-        steps = registry.makeCounter(name: "twin_steps_total", help: "Simulation steps run, all worlds.")
+        steps = registry.makeCounter(descriptor: Self.name("steps", "total", "Simulation steps run, all worlds."))
         stepTime = registry.makeValueHistogram(
-            name: "twin_step_seconds", buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
-            help: "Wall time of one step.")
-        viewers = registry.makeGauge(name: "twin_stream_viewers", help: "Connected stream viewers (WebSocket and SSE).")
-        queued = registry.makeGauge(name: "twin_command_queue_depth", help: "External commands waiting, all worlds.")
-        worlds = registry.makeGauge(name: "twin_worlds", help: "Hosted worlds.")
-        lag = registry.makeGauge(name: "twin_world_lag_seconds", help: "Largest lag of a playing world behind real time.")
+            descriptor: Self.name("step", "seconds", "Wall time of one step."), buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5])
+        viewers = registry.makeGauge(descriptor: Self.name("stream_viewers", "", "Connected stream viewers (WebSocket and SSE)."))
+        queued = registry.makeGauge(descriptor: Self.name("command_queue", "depth", "External commands waiting, all worlds."))
+        worlds = registry.makeGauge(descriptor: Self.name("worlds", "", "Hosted worlds."))
+        lag = registry.makeGauge(descriptor: Self.name("world_lag", "seconds", "Largest lag of a playing world behind real time."))
         requests = registry.makeValueHistogram(
-            name: "twin_http_request_seconds", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
-            help: "HTTP request latency.")
-        rejected = registry.makeCounter(name: "twin_http_rejected_total", help: "Requests answered 4xx.")
-        snapshots = registry.makeCounter(name: "twin_snapshot_renders_total", help: "Snapshots rendered (cache misses).")
+            descriptor: Self.name("http_request", "seconds", "HTTP request latency."), buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5])
+        rejected = registry.makeCounter(descriptor: Self.name("http_rejected", "total", "Requests answered 4xx."))
+        snapshots = registry.makeCounter(descriptor: Self.name("snapshot_renders", "total", "Snapshots rendered (cache misses)."))
+    }
+
+    /// `twin_<name>_<unit>` with its help text.
+    static func name(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "twin", metricName: name, unitName: unit, helpText: help)
     }
 
     func recordStep(seconds: Double) { steps.increment(); stepTime.record(seconds) }

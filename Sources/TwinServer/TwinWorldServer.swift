@@ -45,7 +45,7 @@ public final class TwinWorldServer: Sendable {
         let router = router()
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 16)),
+            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 16))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "twin"),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
             logger: api.logger)

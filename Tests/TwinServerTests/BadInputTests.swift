@@ -89,7 +89,7 @@ struct BadInputTests {
     }
 
     @Test func rateLimitsPerToken() async throws {
-        try await withServer(configure: { $0.rateLimit = 1; $0.rateBurst = 3 }) { s in
+        try await withServer(configure: { $0.rateLimit = 0.01; $0.rateBurst = 3 }) { s in
             var replies: [LoopbackClient.Reply] = []
             for _ in 0..<5 { replies.append(try await s.request("GET", "/api/worlds", token: ServerFixture.reader)) }
             #expect(replies.prefix(3).map(\.status) == [200, 200, 200])
