@@ -31,6 +31,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Default traits off: ConfigurationSupport would pull swift-configuration for nothing.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C boundaries: module maps only, never API.
@@ -75,15 +81,26 @@ let package = Package(
             dependencies: ["TwinRuntime", "CMosquitto", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch", "TwinServer"], swiftSettings: engineSettings),
         .target(
             name: "TwinBatch",
             dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(
+            name: "TwinServer",
+            dependencies: [
+                "TwinRuntime", "TwinRender", "TwinAssets",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "TwinCommandLine",
             dependencies: [
-                "TwinRuntime", "TwinIngest", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch",
+                "TwinRuntime", "TwinIngest", "TwinBench", "TwinAssets", "TwinRender", "TwinBatch", "TwinServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -108,7 +125,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinBatchTests", dependencies: ["TwinBatch", "TwinAssets", "twin", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinIngestTests", dependencies: ["TwinIngest", "TwinRuntime", "TwinTesting", "twin"], swiftSettings: swiftSettings),
-        .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinServerTests", dependencies: ["TwinServer", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting", "TwinServer"], swiftSettings: swiftSettings),
     ],
     cxxLanguageStandard: .cxx17
 )

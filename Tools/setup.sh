@@ -17,12 +17,13 @@ packages=(
   python3-pip
   libsqlite3-dev    # SQLite for GRDB: twin sweep results (TwinBatch), the ingest journal (TwinIngest)
   sqlite3           # the batch tests make a foreign SQLite file with it
-  chromium          # the batch tests load the sweep report in headless Chromium
+  chromium          # headless browser: the sweep report (TwinBatch) and the web viewer (TwinServer) tests
   libmosquitto-dev  # MQTT client (CMosquitto, TwinIngest)
   mosquitto         # MQTT broker the ingest tests start on loopback
   libpq-dev         # PostgreSQL client (CLibPQ, TwinIngest)
   postgresql-15     # server the change-data-capture tests start on loopback
   postgresql-15-wal2json  # logical decoding output plugin for those tests
+  libjs-three       # three.js for the web viewer (TwinServer serves its installed files)
 )
 python_packages=(pygltflib jsonschema)   # independent glTF and JSON Schema checks in the tests
 

@@ -4,7 +4,7 @@ struct Twin: ParsableCommand {
     static var subcommandList: [any ParsableCommand.Type] {
         var list: [any ParsableCommand.Type] = [
             RunCommand.self, LiveCommand.self, ValidateCommand.self, SystemsCommand.self, SchemaCommand.self, BenchCommand.self, ExportCommand.self, RenderCommand.self,
-            SweepCommand.self,
+            SweepCommand.self, ServeCommand.self,
         ]
         #if canImport(TwinAssets)
         list.append(ImportCommand.self)

@@ -1,0 +1,60 @@
+import TwinRuntime
+
+/// Turns the ECS change ticks into stream deltas, on the world thread: what moved
+/// (`Position`, `Rotation` or `Scale` written), appeared (`Position` added) or went
+/// away (despawned, or `Position` removed) since the last delta.
+struct ChangeTracker {
+    private var lastTick: UInt32 = 0
+    private var lastCommand = 0
+
+    mutating func reset(at tick: UInt32, commandsSeen: Int = 0) { lastTick = tick; lastCommand = commandsSeen }
+
+    mutating func delta(of sim: Simulation) -> StreamDelta {
+        let world = sim.world
+        var moved = Set(world.changed(Position.self, since: lastTick))
+        moved.formUnion(world.changed(Rotation.self, since: lastTick))
+        moved.formUnion(world.changed(Scale.self, since: lastTick))
+        let positionID = world.registry.id(of: Position.self)
+        var removed: [UInt64] = []
+        for r in world.removals(since: lastTick) where r.component == nil || r.component == positionID {
+            if !world.isAlive(r.entity) || !world.has(Position.self, r.entity) { removed.append(r.entity.id) }
+        }
+        let spawned = world.added(Position.self, since: lastTick).map { Self.spawned($0, world) }
+        let records = moved.sorted().compactMap { Self.record($0, world) }
+        let log = sim.commandLog
+        let events = log[min(lastCommand, log.count)...].map(Self.event)
+        lastTick = world.changeTick
+        lastCommand = log.count
+        return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: false, records: records, removed: removed,
+                           spawned: spawned, kpis: sim.kpis, events: events)
+    }
+
+    /// Every entity with a `Position`, as a keyframe.
+    static func keyframe(of sim: Simulation) -> StreamDelta {
+        let world = sim.world
+        guard let pid = world.registry.id(of: Position.self) else {
+            return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: true, records: [], removed: [], spawned: [],
+                               kpis: sim.kpis, events: [])
+        }
+        let all = world.entities(with: [pid])
+        return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: true, records: all.compactMap { record($0, world) },
+                           removed: [], spawned: all.map { spawned($0, world) }, kpis: sim.kpis, events: [])
+    }
+
+    private static func record(_ e: Entity, _ world: World) -> StreamDelta.Record? {
+        guard let p = world.get(Position.self, of: e) else { return nil }
+        return StreamDelta.Record(
+            entity: e.id, position: p.value, rotation: world.get(Rotation.self, of: e)?.value ?? .identity,
+            scale: world.get(Scale.self, of: e)?.value ?? .one, kind: world.get(Kind.self, of: e)?.value ?? "")
+    }
+
+    private static func spawned(_ e: Entity, _ world: World) -> StreamDelta.Spawned {
+        StreamDelta.Spawned(entity: e.id, kind: world.get(Kind.self, of: e)?.value ?? "", name: world.get(Name.self, of: e)?.value)
+    }
+
+    private static func event(_ c: AppliedCommand) -> JSONValue {
+        .object([("type", .string(c.rejection == nil ? "command.applied" : "command.rejected")),
+                 ("step", .number(Double(c.step))), ("command", c.command.json)]
+                + (c.rejection.map { [("reason", JSONValue.string($0))] } ?? []))
+    }
+}

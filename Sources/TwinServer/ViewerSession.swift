@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import TwinRuntime
+
+/// What a viewer follows: only entities of some kinds, only inside an X–Z
+/// rectangle, at most one update per `interval` seconds.
+struct Subscription: Sendable {
+    var kinds: Set<String>?
+    /// minX, minZ, maxX, maxZ, metres.
+    var area: (Float, Float, Float, Float)?
+    var interval: Double = 0
+    var isFiltered: Bool { kinds != nil || area != nil }
+
+    func accepts(kind: String) -> Bool { kinds?.contains(kind) ?? true }
+
+    func accepts(_ r: StreamDelta.Record) -> Bool {
+        guard accepts(kind: r.kind) else { return false }
+        guard let a = area else { return true }
+        return r.position.x >= a.0 && r.position.z >= a.1 && r.position.x <= a.2 && r.position.z <= a.3
+    }
+
+    /// From query parameters `kinds=a,b`, `area=minX,minZ,maxX,maxZ`, `interval=s`.
+    static func parse(_ q: (String) -> String?) throws(APIError) -> Subscription {
+        var s = Subscription()
+        if let k = q("kinds") { s.kinds = Set(k.split(separator: ",").map(String.init)) }
+        if let a = q("area") {
+            let v = a.split(separator: ",").compactMap { Float($0) }
+            guard v.count == 4, v.allSatisfy(\.isFinite), v[0] <= v[2], v[1] <= v[3] else {
+                throw APIError(.badRequest, "area must be minX,minZ,maxX,maxZ in metres with min ≤ max, got \"\(a)\"")
+            }
+            s.area = (v[0], v[1], v[2], v[3])
+        }
+        if let i = q("interval") {
+            guard let v = Double(i), v.isFinite, v >= 0, v <= 3600 else {
+                throw APIError(.badRequest, "interval must be seconds in 0…3600, got \"\(i)\"")
+            }
+            s.interval = v
+        }
+        return s
+    }
+}
+
+/// A frame for a viewer's connection.
+enum StreamMessage: Sendable {
+    case text(String)
+    case binary(ByteBuffer)
+}
+
+/// Feeds one viewer: a keyframe first, then each step's delta — coalesced when the
+/// viewer is slower than the world, filtered by its subscription — until the
+/// connection or the world goes away.
+struct ViewerSession {
+    let world: HostedWorld
+    let subscription: Subscription
+    /// Also send transforms as JSON (`"records"`), for clients without binary frames (SSE).
+    var jsonRecords = false
+    var maxPending = 64
+    /// Records in a backlog above which a viewer gets a keyframe instead of a merged delta.
+    static let coalesceLimit = 4096
+
+    func run(send: (StreamMessage) async throws -> Void) async throws {
+        let box = world.streams.add(maxPending: max(maxPending, Int(subscription.interval * 100)))
+        defer { world.streams.remove(box) }
+        var visible = Set<UInt64>()
+        try await send(.text(JSONWriter.string(.object([("type", .string("hello")), ("world", world.currentStatus.json)]))))
+        while !Task.isCancelled {
+            let delta: StreamDelta
+            switch await box.next() {
+            case .closed: return
+            case .keyframe:
+                delta = try await world.keyframe()
+                box.keyframeSent(at: delta.step)
+            case .deltas(let list):
+                // A long backlog of big deltas: one shared keyframe is cheaper than merging them per viewer.
+                if list.count > 1 && list.reduce(0, { $0 + $1.records.count }) > Self.coalesceLimit {
+                    box.resync()
+                    continue
+                }
+                guard let d = StreamDelta.coalesced(list) else { continue }
+                delta = d
+            }
+            for m in messages(for: delta, visible: &visible) { try await send(m) }
+            if subscription.interval > 0 { try await Task.sleep(nanoseconds: UInt64(subscription.interval * 1e9)) }
+        }
+    }
+
+    private func messages(for d: StreamDelta, visible: inout Set<UInt64>) -> [StreamMessage] {
+        var records = d.records, removed = d.removed, spawned = d.spawned
+        var binary = d.binary, text = d.json
+        if subscription.isFiltered {
+            if d.keyframe { visible = [] }
+            records = []
+            removed = []
+            for r in d.records {
+                if subscription.accepts(r) {
+                    records.append(r); visible.insert(r.entity)
+                } else if visible.remove(r.entity) != nil {
+                    removed.append(r.entity)
+                }
+            }
+            for e in d.removed where visible.remove(e) != nil { removed.append(e) }
+            spawned = spawned.filter { subscription.accepts(kind: $0.kind) }
+            binary = StreamFormat.binary(step: d.step, time: d.time, keyframe: d.keyframe, records: records, removed: removed)
+            text = StreamFormat.json(step: d.step, time: d.time, keyframe: d.keyframe, spawned: spawned, kpis: d.kpis, events: d.events)
+        }
+        if jsonRecords {
+            return [.text(Self.jsonWithRecords(d, records: records, removed: removed, spawned: spawned))]
+        }
+        var out: [StreamMessage] = []
+        if let text { out.append(.text(text)) }
+        if d.keyframe || !records.isEmpty || !removed.isEmpty { out.append(.binary(binary)) }
+        return out
+    }
+
+    static func jsonWithRecords(_ d: StreamDelta, records: [StreamDelta.Record], removed: [UInt64],
+                                spawned: [StreamDelta.Spawned]) -> String {
+        func n(_ f: Float) -> JSONValue { .number(Double(f)) }
+        var v = StreamFormat.jsonValue(step: d.step, time: d.time, keyframe: d.keyframe, spawned: spawned, kpis: d.kpis, events: d.events)
+        v.setMember("records", .array(records.map { r in
+            .array([.number(Double(r.entity)), n(r.position.x), n(r.position.y), n(r.position.z),
+                    n(r.rotation.x), n(r.rotation.y), n(r.rotation.z), n(r.rotation.w), n(r.scale.x), n(r.scale.y), n(r.scale.z)])
+        }))
+        v.setMember("removed", .array(removed.map { .number(Double($0)) }))
+        return JSONWriter.string(v)
+    }
+}
