@@ -53,7 +53,7 @@ public struct PhysicsError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Engine-wide settings (SI units). The defaults are Box2D v3's, chosen for 60 Hz steps.
-public struct PhysicsSettings: Sendable, Hashable {
+public struct PhysicsSettings: Sendable, Hashable, Codable {
     /// m/s².
     public var gravity = Vec3(0, -9.81, 0)
     /// Solver substeps per step (each: one biased solve and one relax pass). Box2D uses 4;

@@ -3,6 +3,7 @@ import TwinCore
 import TwinCorePlugin
 import TwinMachines
 import TwinPedestrians
+import TwinPhysics
 import TwinRender
 import TwinVehicles
 
@@ -19,6 +20,7 @@ extension SystemCatalog {
         catalog.add(PedestriansPlugin.self)
         catalog.add(MachinesPlugin.self)
         catalog.add(VehiclesPlugin.self)
+        catalog.add(PhysicsPlugin.self)
         return catalog
     }
 }

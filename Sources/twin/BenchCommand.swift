@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run benchmark suites (build with -c release) and compare with plain loops or peer tools in the same run.",
         discussion: "Suites: " + BenchCommand.suites.map { "\($0.name) (\($0.summary))" }.joined(separator: "; "))
 
-    static let suites: [any BenchmarkSuite.Type] = [ECSSuite.self, AssetsSuite.self, RenderSuite.self, PedestriansSuite.self, MachinesSuite.self, VehiclesSuite.self]
+    static let suites: [any BenchmarkSuite.Type] = [ECSSuite.self, AssetsSuite.self, RenderSuite.self, PedestriansSuite.self, MachinesSuite.self, VehiclesSuite.self, PhysicsSuite.self]
 
     @Argument(help: "Suites to run (default: all).") var names: [String] = []
     @Flag(help: "Print one JSON object instead of a table.") var json = false

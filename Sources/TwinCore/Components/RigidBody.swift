@@ -117,3 +117,11 @@ public struct ContactHitEvent: Hashable, Sendable {
     public var impulse: Float
     public init(a: Entity, b: Entity, speed: Float, impulse: Float) { self.a = a; self.b = b; self.speed = speed; self.impulse = impulse }
 }
+
+/// Sent when the physics plugin refuses a body (bad shape or mass in the scene) or takes
+/// one out of the simulation at run time (its state became non-finite or too fast).
+public struct PhysicsProblemEvent: Hashable, Sendable {
+    public var entity: Entity
+    public var reason: String
+    public init(entity: Entity, reason: String) { self.entity = entity; self.reason = reason }
+}
