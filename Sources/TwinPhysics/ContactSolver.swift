@@ -182,6 +182,7 @@ enum ContactSolver {
             impulse = newImpulse - p.normalImpulse
             p.normalImpulse = newImpulse
             p.maxNormalImpulse = max(p.maxNormalImpulse, impulse)
+            p.totalNormalImpulse += impulse
             let P = c.normal * impulse
             applyImpulse(P, p.rA, p.rB, &A, &B)
             pts[k] = p
