@@ -149,8 +149,9 @@ enum ContactSolver {
             applyImpulse(P, p.rA, p.rB, &A, &B)
             pts[k] = p
         }
-        bodies[Int(c.a)] = A
-        bodies[Int(c.b)] = B
+        // Only dynamic bodies change; static ones are shared by a colour's constraints.
+        if A.invMass > 0 { bodies[Int(c.a)] = A }
+        if B.invMass > 0 { bodies[Int(c.b)] = B }
     }
 
     @inline(__always) static func warmStart(
@@ -162,8 +163,9 @@ enum ContactSolver {
             let P = c.normal * p.normalImpulse + c.t1 * p.tangentImpulse1 + c.t2 * p.tangentImpulse2
             applyImpulse(P, p.rA, p.rB, &A, &B)
         }
-        bodies[Int(c.a)] = A
-        bodies[Int(c.b)] = B
+        // Only dynamic bodies change; static ones are shared by a colour's constraints.
+        if A.invMass > 0 { bodies[Int(c.a)] = A }
+        if B.invMass > 0 { bodies[Int(c.b)] = B }
     }
 
     @inline(__always) static func restitution(
@@ -187,7 +189,8 @@ enum ContactSolver {
             applyImpulse(P, p.rA, p.rB, &A, &B)
             pts[k] = p
         }
-        bodies[Int(c.a)] = A
-        bodies[Int(c.b)] = B
+        // Only dynamic bodies change; static ones are shared by a colour's constraints.
+        if A.invMass > 0 { bodies[Int(c.a)] = A }
+        if B.invMass > 0 { bodies[Int(c.b)] = B }
     }
 }

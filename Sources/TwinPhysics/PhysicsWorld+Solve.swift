@@ -27,6 +27,7 @@ extension PhysicsWorld {
             bodies[i] = s
         }
         var (constraints, points) = prepareContacts(bodies, dt: dt)
+        let colours = ConstraintColours(&constraints, bodies: bodies)
 
         bodies.withUnsafeMutableBufferPointer { bodies in
         points.withUnsafeMutableBufferPointer { pts in
@@ -41,9 +42,9 @@ extension PhysicsWorld {
                     b.w *= 1 / (1 + h * angularDamping[k])
                     bodies[k] = b
                 }
-                for c in cons { ContactSolver.warmStart(c, pts, bodies) }
-                for c in cons {
-                    ContactSolver.solveNormal(c, pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
+                colours.forEach(executor: executor) { ContactSolver.warmStart(cons[$0], pts, bodies) }
+                colours.forEach(executor: executor) {
+                    ContactSolver.solveNormal(cons[$0], pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
                                               slop: slop, pushOut: pushOut, useBias: true)
                 }
                 for i in active {
@@ -52,13 +53,14 @@ extension PhysicsWorld {
                     bodies[k].dTheta += bodies[k].w * h
                     rot[k] = rot[k].integrated(angularVelocity: bodies[k].w, dt: h)
                 }
-                for c in cons {
-                    ContactSolver.solveNormal(c, pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
+                colours.forEach(executor: executor) {
+                    ContactSolver.solveNormal(cons[$0], pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
                                               slop: slop, pushOut: pushOut, useBias: false)
                 }
                 for k in pts.indices { pts[k].totalNormalImpulse += pts[k].normalImpulse }
             }
-            for c in cons { ContactSolver.restitution(c, pts, bodies, threshold: settings.restitutionThreshold) }
+            let threshold = settings.restitutionThreshold
+            colours.forEach(executor: executor) { ContactSolver.restitution(cons[$0], pts, bodies, threshold: threshold) }
         }
         }
         }
@@ -162,5 +164,7 @@ extension PhysicsWorld {
                     a: BodyID(c.a), b: BodyID(c.b), point: at, normal: c.normal, approachSpeed: fastest, impulse: impulse))
             }
         }
+        // Constraints are in colour order; events are in pair order.
+        events.hits.sort { ($0.a, $0.b) < ($1.a, $1.b) }
     }
 }
