@@ -72,16 +72,17 @@ let package = Package(
         .target(name: "TwinPedestrians", dependencies: ["TwinCore"], swiftSettings: modelSettings),
         .target(name: "TwinMachines", dependencies: ["TwinCore"], swiftSettings: modelSettings),
         .target(name: "TwinVehicles", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TwinPhysics", dependencies: ["TwinCore"], swiftSettings: modelSettings, linkerSettings: [.linkedLibrary("m")]),
         .target(
             name: "TwinWasm", dependencies: ["TwinCore", .product(name: "WasmKit", package: "WasmKit")],
             swiftSettings: engineSettings),
-        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinWasm", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
+        .target(name: "TwinRuntime", dependencies: ["TwinCore", "TwinCorePlugin", "TwinPedestrians", "TwinMachines", "TwinVehicles", "TwinPhysics", "TwinWasm", "TwinAssets", "TwinRender"], swiftSettings: engineSettings),
         .target(
             name: "TwinIngest",
             dependencies: ["TwinRuntime", "CMosquitto", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings),
         .target(name: "TwinTesting", dependencies: ["TwinRuntime"], swiftSettings: swiftSettings),
-        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles", "TwinWasm", "TwinBatch", "TwinServer"], swiftSettings: engineSettings),
+        .target(name: "TwinBench", dependencies: ["TwinRuntime", "TwinIngest", "CMosquitto", "TwinAssets", "TwinRender", "TwinVehicles", "TwinPhysics", "TwinWasm", "TwinBatch", "TwinServer"], swiftSettings: engineSettings),
         .target(
             name: "TwinBatch",
             dependencies: ["TwinRuntime", "TwinRender", .product(name: "GRDB", package: "GRDB.swift")],
@@ -118,6 +119,7 @@ let package = Package(
         .testTarget(name: "TwinPedestriansTests", dependencies: ["TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinMachinesTests", dependencies: ["TwinMachines", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinVehiclesTests", dependencies: ["TwinVehicles", "TwinRuntime", "TwinTesting"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinPhysicsTests", dependencies: ["TwinPhysics", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinInteropTests", dependencies: ["TwinMachines", "TwinPedestrians", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TwinWasmTests",

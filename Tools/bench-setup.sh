@@ -2,7 +2,8 @@
 # Installs the peer tools `twin bench render` compares against (run as root):
 # trimesh (glTF export), pyrender on OSMesa/llvmpipe (rendering), pygltflib, Pillow;
 # JuPedSim for `twin bench pedestrians`; SimPy for `twin bench machines`;
-# SUMO for `twin bench vehicles` (run it with SUMO_HOME=/usr/share/sumo).
+# SUMO for `twin bench vehicles` (run it with SUMO_HOME=/usr/share/sumo);
+# MuJoCo and PyBullet for `twin bench physics`.
 # Idempotent: a second run only checks that everything is present.
 set -euo pipefail
 
@@ -40,5 +41,11 @@ if ! dpkg-query -W -f='${Status}' sumo-tools 2>/dev/null | grep -q 'install ok i
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >&2
   apt-get install -y -q --no-install-recommends sumo sumo-tools >&2
+fi
+# Physics: MuJoCo and PyBullet (the peers of `twin bench physics`).
+if ! python3 -c "import mujoco, pybullet" 2>/dev/null; then
+  echo "bench-setup: installing mujoco pybullet" >&2
+  python3 -m pip install --quiet --disable-pip-version-check mujoco pybullet >&2 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages mujoco pybullet >&2
 fi
 echo "bench-setup: peers ready (run pyrender with PYOPENGL_PLATFORM=osmesa)" >&2

@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
 
     static let suites: [any BenchmarkSuite.Type] = [
         ECSSuite.self, AssetsSuite.self, RenderSuite.self, PedestriansSuite.self, MachinesSuite.self, VehiclesSuite.self,
-        PluginsSuite.self, SweepSuite.self, IngestSuite.self, ServerSuite.self,
+        PluginsSuite.self, SweepSuite.self, IngestSuite.self, ServerSuite.self, PhysicsSuite.self,
     ]
 
     @Argument(help: "Suites to run (default: all).") var names: [String] = []

@@ -8,8 +8,8 @@ import TwinCore
 /// result is bit-identical for any worker count.
 ///
 /// - Parameters: `damping` (1/s, default 0): linear velocity damping.
-/// Entities marked `Steered` (pedestrians, vehicles, bodies) are moved by their own
-/// system and skipped here.
+/// Entities marked `Steered` (pedestrians, vehicles, rigid bodies) are moved and
+/// turned by their own system and skipped here.
 ///
 /// - Reads: Acceleration, AngularVelocity. Writes: Velocity, Position, Rotation.
 public final class IntegrateSystem: UpdateSystem {
@@ -38,7 +38,7 @@ public final class IntegrateSystem: UpdateSystem {
         damping = parameters.damping
         accelerate = setup.world.query(Mut<Velocity>.self, Acceleration.self)
         move = setup.world.query(Mut<Position>.self, Velocity.self).without(Steered.self)
-        turn = setup.world.query(Mut<Rotation>.self, AngularVelocity.self)
+        turn = setup.world.query(Mut<Rotation>.self, AngularVelocity.self).without(Steered.self)
         damp = setup.world.query(Mut<Velocity>.self)
     }
 

@@ -3,6 +3,7 @@ import TwinCore
 import TwinCorePlugin
 import TwinMachines
 import TwinPedestrians
+import TwinPhysics
 import TwinRender
 import TwinVehicles
 import TwinWasm
@@ -32,6 +33,7 @@ extension SystemCatalog {
         catalog.add(PedestriansPlugin.self)
         catalog.add(MachinesPlugin.self)
         catalog.add(VehiclesPlugin.self)
+        catalog.add(PhysicsPlugin.self)
         catalog.add(WasmPlugin.self)
         for plugin in addedPlugins.all { catalog.add(plugin) }
         return catalog
