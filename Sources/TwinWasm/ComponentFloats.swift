@@ -70,7 +70,8 @@ struct ComponentFloats {
                 for (i, e) in entities.enumerated() {
                     guard let json = world.encodeComponent(named: name, of: e) else { continue }
                     var k = 0
-                    let next = replacingNumbers(json) { _ in defer { k += 1 }; return Double(values[width * i + k]) }
+                    // An entity whose value has more numbers than the layout keeps the extra ones.
+                    let next = replacingNumbers(json) { x in defer { k += 1 }; return k < width ? Double(values[width * i + k]) : x }
                     do {
                         try world.insert(componentNamed: name, value: next, on: e)
                     } catch {

@@ -7,7 +7,7 @@ import TwinTesting
 @Suite("An out-of-tree plugin package")
 struct PluginTemplateTests {
     @Test("the template builds as its own package, and its twin-energy runs a scene with the new system")
-    func template() throws {
+    func template() async throws {
         let root = packageRoot()
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("twin-plugin-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
@@ -20,7 +20,9 @@ struct PluginTemplateTests {
         try manifest.replacingOccurrences(of: #"path: "../..""#, with: "path: \"\(root)\"")
             .write(toFile: copy + "/Package.swift", atomically: true, encoding: .utf8)
 
-        let build = try TwinProcess.run(["swift", "build", "--package-path", copy], cwd: copy, program: "/usr/bin/env")
+        // Minutes of compiling: wait on a thread of its own, not on one of the few threads of
+        // Swift's cooperative pool, which the server tests' handlers need meanwhile.
+        let build = try await onOwnThread { try TwinProcess.run(["swift", "build", "--package-path", copy], cwd: copy, program: "/usr/bin/env") }
         try #require(build.status == 0, "swift build of the template failed:\n\(build.stdout.suffix(3000))\n\(build.stderr.suffix(3000))")
         let twinEnergy = copy + "/.build/debug/twin-energy"
 
@@ -38,5 +40,12 @@ struct PluginTemplateTests {
 
         let stock = try TwinProcess.run(["validate", copy + "/Scenes/forklift-batteries.json"])
         #expect(stock.status == 1 && stock.stderr.contains("energy.battery-drain"), "the stock twin does not know the plugin: \(stock.stderr)")
+    }
+}
+
+/// Runs blocking `body` on a new thread and awaits its result.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
