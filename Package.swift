@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "TwinServer",
             dependencies: [
-                "TwinRuntime", "TwinRender", "TwinAssets",
+                "TwinRuntime", "TwinRender", "TwinAssets", "TwinIngest",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,7 +16,8 @@ import TwinRuntime
 /// - `latency_p50_ms` / `latency_p99_ms`: publish → value visible in the world (read
 ///   after the step), one message every 5 ms, the world stepping in real time at
 ///   its dt of 1/64 s — so up to one step of waiting is part of the figure.
-/// - `http_updates_per_s` needs the server (TwinServer) and is not measured here.
+/// - `http_updates_per_s`: the same world under `twin serve`, batches POSTed over
+///   loopback (see `IngestHTTPBench.swift`).
 ///
 /// Correctness after timing: every entity holds the last value sent to it.
 public enum IngestSuite: BenchmarkSuite {
@@ -41,6 +42,10 @@ public enum IngestSuite: BenchmarkSuite {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var out: [BenchResult] = []
         if options.includes("inprocess_updates_per_s") { out.append(try inProcess(dir: dir, quick: options.quick, log: log)) }
+        if options.includes("http_updates_per_s") {
+            let inProcess = out.first { $0.name == "inprocess_updates_per_s" }?.value
+            out.append(try http(dir: dir, quick: options.quick, inProcess: inProcess, log: log))
+        }
         if options.includes("mqtt_msgs_per_s") || options.includes("latency") {
             let broker = try LocalMosquitto(directory: dir + "/broker")
             defer { broker.stop() }
@@ -50,7 +55,10 @@ public enum IngestSuite: BenchmarkSuite {
         return out
     }
 
-    static func load() throws -> Simulation { try SceneLoader(catalog: .live).load(text: scene, file: "<bench-ingest>") }
+    static func load() throws -> Simulation {
+        IngestPlugin.enable()
+        return try SceneLoader().load(text: scene, file: "<bench-ingest>")
+    }
 
     static func message(_ i: Int, _ v: Int) -> IngestMessage {
         IngestMessage(source: "http", topic: "bench/e-\(i % entities)", payload: .object([("v", .number(Double(v)))]))

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TwinRuntime
-import TwinIngest
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -103,7 +102,7 @@ struct RunCommand: ParsableCommand {
         if let fromState {
             do {
                 let checkpoint = try Checkpoint.read(file: fromState)
-                return try SceneLoader(catalog: .live).restore(checkpoint, workers: workers)
+                return try SceneLoader().restore(checkpoint, workers: workers)
             } catch let error as SceneError {
                 for issue in error.issues { FileHandleOutput.standardError(issue.description) }
             } catch {
@@ -112,7 +111,7 @@ struct RunCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let options = SceneLoadOptions(seed: seed, parameterOverrides: try Self.parseAssignments(assignments), workers: workers)
-        do { return try SceneLoader(catalog: .live).load(file: scene ?? "", options: options) } catch {
+        do { return try SceneLoader().load(file: scene ?? "", options: options) } catch {
             for issue in error.issues { FileHandleOutput.standardError(issue.description) }
             throw ExitCode(1)
         }

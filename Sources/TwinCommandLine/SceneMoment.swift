@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import TwinRender
 import TwinRuntime
-import TwinIngest
 
 /// The options `twin export` and `twin render` share: a scene, its seed and parameters,
 /// and the moment to show (`--at-step N` or `--at-time S`; default: the initial state).
@@ -25,7 +24,7 @@ struct SceneMoment: ParsableArguments {
     /// Loads the scene; scene errors go to stderr and exit 1.
     func load() throws -> Simulation {
         let options = SceneLoadOptions(seed: seed, parameterOverrides: try RunCommand.parseAssignments(assignments))
-        do { return try SceneLoader(catalog: .live).load(file: scene, options: options) } catch {
+        do { return try SceneLoader().load(file: scene, options: options) } catch {
             for issue in error.issues { FileHandleOutput.standardError(issue.description) }
             throw ExitCode(1)
         }

@@ -16,6 +16,10 @@ struct SweepCommand: ParsableCommand {
 struct SweepRunOptions: ParsableArguments {
     @Option(help: "Parallel worker processes (default: all cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: ArgumentHelp("Results database (default: <experiment name>.sqlite in the current directory).", valueName: "FILE")) var db: String?
+    @Option(help: ArgumentHelp("Bearer token for a fromState on a twin server (default: $TWIN_TOKEN).", valueName: "SECRET"))
+    var token: String?
+
+    var serverToken: String? { token ?? ProcessInfo.processInfo.environment["TWIN_TOKEN"] }
 
     func validate() throws {
         if jobs < 1 || jobs > 1024 { throw ValidationError("--jobs must be in 1...1024") }
@@ -26,11 +30,22 @@ struct SweepRunOptions: ParsableArguments {
     }
 }
 
-func loadExperiment(_ file: String) throws -> (Experiment, PreparedScene) {
-    do {
-        let e = try ExperimentLoader.load(file: file)
-        return (e, try PreparedScene.prepare(e))
-    } catch {
+/// Loads and checks an experiment. A `fromState` on a twin server is fetched into
+/// `stateCache(experiment)` first (kept on `resume`).
+func loadExperiment(_ file: String, stateCache: ((Experiment) -> String)? = nil, resume: Bool = false,
+                    token: String? = nil) throws -> (Experiment, PreparedScene) {
+    var e: Experiment
+    do { e = try ExperimentLoader.load(file: file) } catch {
+        for issue in error.issues { FileHandleOutput.standardError(issue.description) }
+        throw ExitCode(1)
+    }
+    if let fromState = e.fromState, Experiment.isRemote(fromState) {
+        guard let stateCache else { throw fail("twin sweep: fromState \(fromState) is a live world; run the sweep to fetch it") }
+        do { try RemoteState.resolve(&e, cache: stateCache(e), resume: resume, token: token) } catch {
+            throw fail("twin sweep: \(error)")
+        }
+    }
+    do { return (e, try PreparedScene.prepare(e)) } catch {
         for issue in error.issues { FileHandleOutput.standardError(issue.description) }
         throw ExitCode(1)
     }
@@ -69,8 +84,13 @@ struct SweepRunCommand: ParsableCommand {
         return (i, n)
     }
 
+    func databasePath(_ e: Experiment) -> String {
+        options.db ?? RunCommand.safeName(e.name) + (shard.map { "-shard-" + $0.replacingOccurrences(of: "/", with: "of") } ?? "") + ".sqlite"
+    }
+
     func run() throws {
-        let (e, scene) = try loadExperiment(experiment)
+        let (e, scene) = try loadExperiment(experiment, stateCache: { databasePath($0) + ".state.json" }, resume: resume,
+                                            token: options.serverToken)
         let count = RunPlan.runCount(e)
         if count < 1 { throw fail("twin sweep: the experiment has no runs (an empty parameter list or design)") }
         if count > Double(ExperimentLoader.hardRunLimit) {
@@ -92,7 +112,7 @@ struct SweepRunCommand: ParsableCommand {
             }
             return
         }
-        let dbPath = options.db ?? RunCommand.safeName(e.name) + (shard.map { "-shard-" + $0.replacingOccurrences(of: "/", with: "of") } ?? "") + ".sqlite"
+        let dbPath = databasePath(e)
         let store: ResultStore
         do { store = try ResultStore(path: dbPath, experiment: e, mode: resume ? .resume : .create) } catch {
             throw fail("twin sweep: \(error)")

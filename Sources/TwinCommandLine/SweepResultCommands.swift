@@ -121,7 +121,8 @@ struct SweepOptimizeCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
-        let (e, scene) = try loadExperiment(experiment)
+        let (e, scene) = try loadExperiment(experiment, stateCache: { (options.db ?? RunCommand.safeName($0.name) + "-optimize.sqlite") + ".state.json" },
+                                            token: options.serverToken)
         guard let spec = e.optimize else { throw fail("twin sweep optimize: \(experiment) has no \"optimize\" section") }
         let dbPath = options.db ?? RunCommand.safeName(e.name) + "-optimize.sqlite"
         if FileManager.default.fileExists(atPath: dbPath) { throw fail("twin sweep optimize: \(dbPath) exists; remove it or pass another --db") }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import TwinRuntime
-import TwinIngest
 
 struct SystemsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +9,7 @@ struct SystemsCommand: ParsableCommand {
     @Flag(help: "Print the catalog as Markdown (the reference of every system, parameter and component).") var markdown = false
 
     func run() throws {
-        let catalog = SystemCatalog.live
+        let catalog = SystemCatalog.standard
         let world = World()
         catalog.registerComponents(in: world)
         if json { print(JSONWriter.string(Self.describe(catalog, world), style: .pretty)); return }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TwinCore
+import TwinIngest
 import TwinRuntime
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ public enum TwinCommandLine {
     /// error (ArgumentParser's own usage code, 64, is mapped to 2, as `twin validate`
     /// promises).
     public static func main(plugins: [any TwinPlugin.Type] = []) -> Never {
-        SystemCatalog.addPlugins(plugins)
+        SystemCatalog.addPlugins([IngestPlugin.self] + plugins)
         do {
             var command = try Twin.parseAsRoot()
             do {

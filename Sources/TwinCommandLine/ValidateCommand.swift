@@ -1,6 +1,5 @@
 import ArgumentParser
 import TwinRuntime
-import TwinIngest
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +22,7 @@ struct ValidateCommand: ParsableCommand {
         var failed = false
         for file in scenes {
             do {
-                _ = try SceneLoader(catalog: .live).load(file: file, options: SceneLoadOptions(parameterOverrides: overrides))
+                _ = try SceneLoader().load(file: file, options: SceneLoadOptions(parameterOverrides: overrides))
                 if !quiet { print("\(file): ok") }
             } catch {
                 failed = true

@@ -18,11 +18,9 @@ public enum IngestPlugin: TwinPlugin {
     }
 }
 
-extension SystemCatalog {
-    /// The standard catalog plus live-data bindings: what `twin` loads scenes with.
-    public static var live: SystemCatalog {
-        var c = SystemCatalog.standard
-        c.add(IngestPlugin.self)
-        return c
-    }
+extension IngestPlugin {
+    /// Adds the plugin to `SystemCatalog.standard` for the rest of the process (once;
+    /// further calls do nothing). `twin` does it at start-up; so do the live runner
+    /// and the server, which host live twins.
+    public static func enable() { SystemCatalog.addPlugins([IngestPlugin.self]) }
 }

@@ -21,7 +21,8 @@ public final class LiveRunner {
     /// then the journal at `journalPath` is replayed onto it.
     public static func open(scene: String, journalPath: String, statePath: String?, checkpointEvery: Int64 = 0,
                             options: SceneLoadOptions = .init(), capacity: Int = 100_000, durable: Bool = true) throws -> LiveRunner {
-        let loader = SceneLoader(catalog: .live)
+        IngestPlugin.enable()
+        let loader = SceneLoader()
         let sim: Simulation
         if let statePath, FileManager.default.fileExists(atPath: statePath) {
             sim = try loader.restore(try Checkpoint.read(file: statePath), workers: options.workers)

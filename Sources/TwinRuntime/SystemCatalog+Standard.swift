@@ -15,8 +15,9 @@ extension SystemCatalog {
     /// `TwinCommandLine.main(plugins:)`), added after the built-ins.
     private static let addedPlugins = AddedPlugins()
 
-    /// Adds `plugins` to `standard`, for the rest of the process: call it once at
-    /// start-up, before any scene loads.
+    /// Adds `plugins` to `standard`, for the rest of the process: call it at start-up,
+    /// before any scene loads. A plugin already added (by name) is not added again, so
+    /// libraries that need one (the server needs `ingest`) may ask for it too.
     public static func addPlugins(_ plugins: [any TwinPlugin.Type]) {
         addedPlugins.append(plugins)
     }
@@ -46,6 +47,10 @@ private final class AddedPlugins: @unchecked Sendable {
     private let lock = NSLock()
     private var plugins: [any TwinPlugin.Type] = []
 
-    func append(_ more: [any TwinPlugin.Type]) { lock.withLock { plugins += more } }
+    func append(_ more: [any TwinPlugin.Type]) {
+        lock.withLock {
+            for p in more where !plugins.contains(where: { $0.name == p.name }) { plugins.append(p) }
+        }
+    }
     var all: [any TwinPlugin.Type] { lock.withLock { plugins } }
 }

@@ -20,6 +20,8 @@ public struct WorldStatus: Sendable {
     /// How far the simulated clock trails real time × speed while playing, in wall seconds.
     public var lagSeconds: Double
     public var commandsQueued: Int
+    /// Live-data messages accepted and not yet taken into the world (0 without bindings).
+    public var ingestPending = 0
     public var kpis: [(name: String, value: Double)]
 
     var json: JSONValue {
@@ -28,7 +30,7 @@ public struct WorldStatus: Sendable {
             ("step", .number(Double(step))), ("time", .number(time)), ("dt", .number(dt)),
             ("playing", .bool(playing)), ("speed", .number(speed)), ("entities", .number(Double(entities))),
             ("pendingSteps", .number(Double(pendingSteps))), ("lagSeconds", .number(lagSeconds)),
-            ("commandsQueued", .number(Double(commandsQueued))),
+            ("commandsQueued", .number(Double(commandsQueued))), ("ingestPending", .number(Double(ingestPending))),
             ("kpis", .object(kpis.map { ($0.name, $0.value.isFinite ? .number($0.value) : .null) })),
         ])
     }
@@ -48,10 +50,13 @@ public final class HostedWorld: @unchecked Sendable {
     private var control = Control()
     private var status: WorldStatus
     private var history: KPIHistory
+    /// Written only by the world thread (reset), read by handlers under the lock.
+    private var liveIntake: WorldIngest?
+    private let openIntake: @Sendable (Simulation) throws -> WorldIngest?
     // Owned by the world thread (and by `init` before it starts):
     private var sim: Simulation
     private var tracker = ChangeTracker()
-    private let metrics: ServerMetrics?
+    let metrics: WorldMetrics?
 
     struct Control {
         var playing = false
@@ -68,10 +73,15 @@ public final class HostedWorld: @unchecked Sendable {
     /// Largest number of steps one `step N` request may ask for.
     public static let maxStepRequest: Int64 = 1_000_000
 
-    init(id: String, simulation: Simulation, historyLength: Int = 600, metrics: ServerMetrics? = nil) {
+    /// `openIntake` makes the live-data intake for a simulation (this one, and the fresh
+    /// one after a reset); it returns nil for a scene without bindings.
+    init(id: String, simulation: Simulation, historyLength: Int = 600, metrics: WorldMetrics? = nil,
+         openIntake: @escaping @Sendable (Simulation) throws -> WorldIngest? = { _ in nil }) throws {
         self.id = id
         self.sim = simulation
         self.metrics = metrics
+        self.openIntake = openIntake
+        self.liveIntake = try openIntake(simulation)
         self.streams = StreamHub()
         self.history = KPIHistory(capacity: historyLength)
         self.status = WorldStatus(
@@ -99,6 +109,8 @@ public final class HostedWorld: @unchecked Sendable {
         }
     }
     public var kpiHistory: KPIHistory { condition.withLock { history } }
+    /// The live-data intake, when the scene has bindings.
+    var intake: WorldIngest? { condition.withLock { liveIntake } }
 
     public func play(speed: Double?) {
         mutate { c in
@@ -235,6 +247,7 @@ public final class HostedWorld: @unchecked Sendable {
 
     private func stepOnce() {
         let start = Self.seconds()
+        liveIntake?.hub.pump(sim)
         sim.step()
         metrics?.recordStep(seconds: Self.seconds() - start)
         let kpis = sim.kpis
@@ -250,8 +263,12 @@ public final class HostedWorld: @unchecked Sendable {
         let o = sim.origin
         do {
             let fresh = try SceneLoader().load(bytes: o.bytes, file: o.file, options: o.options)
+            // Live data starts afresh with the world: messages not yet taken stay in the
+            // previous journal, not applied to a world that has gone back to time 0.
+            let intake = try openIntake(fresh)
             condition.withLock {
                 sim = fresh
+                liveIntake = intake
                 history.clear()
                 history.append(step: 0, time: 0, kpis: fresh.kpis)
             }
@@ -277,6 +294,7 @@ public final class HostedWorld: @unchecked Sendable {
             status.pendingSteps = control.pendingSteps
             status.lagSeconds = lag
             status.commandsQueued = s.commandQueue.count
+            status.ingestPending = liveIntake?.hub.pendingCount ?? 0
             status.kpis = s.kpis
         }
     }

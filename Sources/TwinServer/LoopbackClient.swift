@@ -23,16 +23,22 @@ public enum LoopbackClient {
         port: Int, _ method: String, _ path: String, token: String? = nil, body: [UInt8]? = nil,
         headers: [String: String] = [:], timeout: Double = 30
     ) async throws -> Reply {
-        try await onThread {
-            let s = try Socket(port: port, timeout: timeout)
-            defer { s.close() }
-            var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-            if let token { head += "Authorization: Bearer \(token)\r\n" }
-            for (k, v) in headers { head += "\(k): \(v)\r\n" }
-            if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
-            try s.send(Array((head + "\r\n").utf8) + (body ?? []))
-            return try readReply(s)
-        }
+        try await onThread { try requestBlocking(port: port, method, path, token: token, body: body, headers: headers, timeout: timeout) }
+    }
+
+    /// The same request on the calling thread (load generators on their own threads).
+    public static func requestBlocking(
+        port: Int, _ method: String, _ path: String, token: String? = nil, body: [UInt8]? = nil,
+        headers: [String: String] = [:], timeout: Double = 30
+    ) throws -> Reply {
+        let s = try Socket(port: port, timeout: timeout)
+        defer { s.close() }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        try s.send(Array((head + "\r\n").utf8) + (body ?? []))
+        return try readReply(s)
     }
 
     static func readReply(_ s: Socket) throws -> Reply {

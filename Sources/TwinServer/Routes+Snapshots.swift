@@ -24,10 +24,8 @@ extension API {
             let q = request.uri.queryParameters
             let (width, height) = try Self.size(q.get("size") ?? "1280x720")
             let camera = q.get("camera")
-            if let o = q.get("overlay") {
-                throw APIError(.badRequest, "overlay \"\(o.prefix(32))\": overlays need a recording of the run, which a live world does not keep; use twin render")
-            }
-            let key = "png|\(camera ?? "")|\(width)x\(height)"
+            let overlays = try Self.overlays(q.get("overlay"))
+            let key = "png|\(camera ?? "")|\(width)x\(height)|\(overlays.map(\.rawValue).joined(separator: ","))"
             let r = try await w.snapshots.get(key: key, step: w.currentStatus.step) {
                 let snap = try await w.read(Self.snapshot)
                 // Checked before rendering so a bad camera name is a 400, not a failed render.
@@ -37,7 +35,7 @@ extension API {
                 self.metrics.recordRender()
                 do {
                     let png = try await API.offload {
-                        try PNGEncoder.default.encode(try SnapshotRenderer.image(snap, camera: camera, width: width, height: height))
+                        try PNGEncoder.default.encode(try SnapshotRenderer.image(snap, camera: camera, width: width, height: height, overlays: overlays, recording: nil))
                     }
                     return RenderedSnapshot(bytes: png, step: snap.step)
                 } catch {
@@ -50,6 +48,23 @@ extension API {
 
     static func snapshot(_ sim: Simulation) -> WorldSnapshot {
         SnapshotBuilder.snapshot(of: WorldReader(sim.world), time: sim.time, step: sim.stepCount)
+    }
+
+    /// `overlay=density` (comma-separated): what a live world can draw from one
+    /// moment. Trajectories need a recording of the run, which a live world does not keep.
+    static func overlays(_ text: String?) throws(APIError) -> [Overlay] {
+        guard let text else { return [] }
+        var out: [Overlay] = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
+            switch Overlay(rawValue: name) {
+            case .density?: if !out.contains(.density) { out.append(.density) }
+            case .trajectories?:
+                throw APIError(.badRequest, "overlay \"trajectories\" needs a recording of the run, which a live world does not keep; use twin render")
+            case nil:
+                throw APIError(.badRequest, "overlay \"\(name.prefix(32))\" is not one of: density")
+            }
+        }
+        return out
     }
 
     static func stepHeaders(_ step: Int64) -> HTTPFields {

@@ -19,7 +19,7 @@ extension API {
             guard let w = try? self.world(ws.requestContext),
                   let subscription = try? Subscription.parse({ request.uri.queryParameters.get($0) }) else { return }
             let session = ViewerSession(world: w, subscription: subscription, maxPending: self.config.maxPendingDeltas)
-            // The viewer's own messages are not needed; reading them notices when it hangs up.
+            // The viewer's messages change its subscription; reading them also notices when it hangs up.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await session.run { m in
@@ -30,7 +30,9 @@ extension API {
                     }
                 }
                 group.addTask {
-                    for try await _ in inbound {}
+                    for try await message in inbound.messages(maxSize: 1 << 16) {
+                        if case .text(let t) = message { session.received(t) }
+                    }
                 }
                 _ = try await group.next()
                 group.cancelAll()

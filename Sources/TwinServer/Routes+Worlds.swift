@@ -89,6 +89,14 @@ extension API {
                 ("stateHash", .string(StableHasher.hex(checkpoint.stateHash))), ("commands", .number(Double(checkpoint.commands.count))),
             ]), status: .created)
         }
+        router.get("/api/worlds/:id/state") { request, context in
+            try self.authorize(request, .read)
+            let w = try self.world(context)
+            let checkpoint = try await w.read { $0.checkpoint() }
+            var headers = Self.stepHeaders(checkpoint.step)
+            headers[.contentDisposition] = "attachment; filename=\"\(w.id)-\(checkpoint.step).json\""
+            return API.bytes(Array(JSONWriter.string(checkpoint.json).utf8), type: "application/json", headers: headers)
+        }
         router.post("/api/worlds/:id/fork") { request, context in
             try self.authorize(request, .control)
             let w = try self.world(context)

@@ -23,6 +23,12 @@ public struct ServerConfig: Sendable {
     public var maxPendingDeltas = 64
     /// Where the web viewer's three.js comes from (Debian `libjs-three`).
     public var threeJSDirectory = "/usr/share/javascript/three"
+    /// Live-data messages a world with bindings may hold accepted but not yet taken
+    /// (beyond it, ingest requests are answered 429 with Retry-After).
+    public var ingestCapacity = 100_000
+    /// Sync the ingest journal (`<data>/ingest/<world>-<n>.sqlite`) to disk on every
+    /// accepted batch; false survives a killed server but not a power cut.
+    public var ingestDurable = true
     /// On shutdown, save every world's state to `<data>/states/<world>.json`.
     public var saveOnShutdown = false
 

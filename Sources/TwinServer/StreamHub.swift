@@ -46,11 +46,14 @@ final class ViewerMailbox: Sendable {
         case keyframe
         /// Send these deltas (coalesced when more than one).
         case deltas([StreamDelta])
+        /// Replies to the viewer's own messages (JSON text), sent before anything else.
+        case notices([String])
         case closed
     }
 
     private struct State {
         var pending: [StreamDelta] = []
+        var notices: [String] = []
         var needsKeyframe = true
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -92,6 +95,19 @@ final class ViewerMailbox: Sendable {
         w?.resume()
     }
 
+    /// Queues a reply to the viewer (bounded like the deltas: a viewer that floods
+    /// requests without reading loses the oldest replies).
+    func notify(_ text: String) {
+        let w: CheckedContinuation<Void, Never>? = state.withLock { s in
+            guard !s.closed else { return nil }
+            s.notices.append(text)
+            if s.notices.count > maxPending { s.notices.removeFirst(s.notices.count - maxPending) }
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        w?.resume()
+    }
+
     func close() {
         let w: CheckedContinuation<Void, Never>? = state.withLock { s in
             s.closed = true
@@ -111,6 +127,7 @@ final class ViewerMailbox: Sendable {
         while true {
             let ready: Next? = state.withLock { s in
                 if s.closed { return .closed }
+                if !s.notices.isEmpty { defer { s.notices = [] }; return .notices(s.notices) }
                 if s.needsKeyframe { s.needsKeyframe = false; return .keyframe }
                 if !s.pending.isEmpty { defer { s.pending = [] }; return .deltas(s.pending) }
                 return nil
@@ -118,7 +135,7 @@ final class ViewerMailbox: Sendable {
             if let ready { return ready }
             await withCheckedContinuation { (k: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s in
-                    if s.closed || s.needsKeyframe || !s.pending.isEmpty { return true }
+                    if s.closed || s.needsKeyframe || !s.pending.isEmpty || !s.notices.isEmpty { return true }
                     s.waiter = k
                     return false
                 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import TwinIngest
 import TwinRuntime
 
 /// `twin serve`: hosts worlds behind the HTTP API. `run` serves until SIGINT/SIGTERM
@@ -14,6 +15,8 @@ public final class TwinWorldServer: Sendable {
     let api: API
 
     public init(config: ServerConfig, logger: Logger = Logger(label: "twin.serve")) {
+        // Hosted worlds are live twins: their scenes may bind live data.
+        IngestPlugin.enable()
         self.config = config
         let metrics = ServerMetrics()
         registry = WorldRegistry(config: config, metrics: metrics)
@@ -37,6 +40,7 @@ public final class TwinWorldServer: Sendable {
         api.addStateRoutes(to: router)
         api.addSnapshotRoutes(to: router)
         api.addStreamRoutes(to: router)
+        api.addIngestRoutes(to: router)
         return router
     }
 

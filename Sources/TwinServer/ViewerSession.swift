@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import TwinRuntime
 
@@ -17,6 +18,53 @@ struct Subscription: Sendable {
         guard accepts(kind: r.kind) else { return false }
         guard let a = area else { return true }
         return r.position.x >= a.0 && r.position.z >= a.1 && r.position.x <= a.2 && r.position.z <= a.3
+    }
+
+    /// From a viewer's message `{"type": "subscribe", "kinds": [..] | null,
+    /// "area": [minX, minZ, maxX, maxZ] | null, "interval": s}` — members left out
+    /// keep their current value; null clears a filter.
+    func changed(by message: JSONValue) throws(APIError) -> Subscription {
+        guard let members = message.members else { throw APIError(.badRequest, "expected a JSON object") }
+        let allowed = ["type", "kinds", "area", "interval"]
+        if let extra = members.first(where: { !allowed.contains($0.key) }) {
+            throw APIError(.badRequest, Suggestions.unknownMessage(kind: "member", name: extra.key, known: allowed))
+        }
+        guard message["type"]?.stringValue == "subscribe" else {
+            throw APIError(.badRequest, "$.type: the only message a viewer sends is {\"type\": \"subscribe\", …}")
+        }
+        var s = self
+        if let k = message["kinds"] {
+            if k.isNull { s.kinds = nil } else {
+                guard let list = k.elements?.compactMap(\.stringValue), list.count == k.elements?.count else {
+                    throw APIError(.badRequest, "$.kinds: expected an array of strings or null")
+                }
+                s.kinds = Set(list)
+            }
+        }
+        if let a = message["area"] {
+            if a.isNull { s.area = nil } else {
+                let v = (a.elements ?? []).compactMap(\.doubleValue).map { Float($0) }
+                guard v.count == 4, a.elements?.count == 4, v.allSatisfy(\.isFinite), v[0] <= v[2], v[1] <= v[3] else {
+                    throw APIError(.badRequest, "$.area: expected [minX, minZ, maxX, maxZ] in metres with min ≤ max, or null")
+                }
+                s.area = (v[0], v[1], v[2], v[3])
+            }
+        }
+        if let i = message["interval"] {
+            guard let v = i.doubleValue, v.isFinite, v >= 0, v <= 3600 else {
+                throw APIError(.badRequest, "$.interval: expected seconds in 0…3600")
+            }
+            s.interval = v
+        }
+        return s
+    }
+
+    var json: JSONValue {
+        .object([
+            ("kinds", kinds.map { .array($0.sorted().map { .string($0) }) } ?? .null),
+            ("area", area.map { a in .array([a.0, a.1, a.2, a.3].map { .number(Double($0)) }) } ?? .null),
+            ("interval", .number(interval)),
+        ])
     }
 
     /// From query parameters `kinds=a,b`, `area=minX,minZ,maxX,maxZ`, `interval=s`.
@@ -51,15 +99,45 @@ enum StreamMessage: Sendable {
 /// connection or the world goes away.
 struct ViewerSession {
     let world: HostedWorld
-    let subscription: Subscription
+    /// Changed by the viewer's `subscribe` messages while the stream runs.
+    let subscription: SubscriptionState
     /// Also send transforms as JSON (`"records"`), for clients without binary frames (SSE).
     var jsonRecords = false
     var maxPending = 64
     /// Records in a backlog above which a viewer gets a keyframe instead of a merged delta.
     static let coalesceLimit = 4096
 
+    init(world: HostedWorld, subscription: Subscription, jsonRecords: Bool = false, maxPending: Int = 64) {
+        self.world = world
+        self.subscription = SubscriptionState(subscription)
+        self.jsonRecords = jsonRecords
+        self.maxPending = maxPending
+        self.box = world.streams.add(maxPending: max(maxPending, Int(subscription.interval * 100)))
+    }
+
+    private let box: ViewerMailbox
+
+    /// A text message from the viewer: a valid `subscribe` changes what it follows and
+    /// is answered `{"type": "subscribed", …}` followed by a keyframe of the new subset;
+    /// anything else is answered `{"type": "error", "message": …}` and changes nothing.
+    func received(_ text: String) {
+        let reply: JSONValue
+        do throws(APIError) {
+            let message: JSONValue
+            do { message = try JSONParser.parse(Array(text.utf8)) } catch {
+                throw APIError(.badRequest, "malformed JSON at \(error.location): \(error.message)")
+            }
+            let next = try subscription.current.changed(by: message)
+            subscription.current = next
+            reply = .object([("type", .string("subscribed")), ("subscription", next.json)])
+            box.notify(JSONWriter.string(reply))
+            box.resync()
+        } catch {
+            box.notify(JSONWriter.string(.object([("type", .string("error")), ("message", .string(error.message))])))
+        }
+    }
+
     func run(send: (StreamMessage) async throws -> Void) async throws {
-        let box = world.streams.add(maxPending: max(maxPending, Int(subscription.interval * 100)))
         defer { world.streams.remove(box) }
         var visible = Set<UInt64>()
         try await send(.text(JSONWriter.string(.object([("type", .string("hello")), ("world", world.currentStatus.json)]))))
@@ -67,6 +145,9 @@ struct ViewerSession {
             let delta: StreamDelta
             switch await box.next() {
             case .closed: return
+            case .notices(let list):
+                for t in list { try await send(.text(t)) }
+                continue
             case .keyframe:
                 delta = try await world.keyframe()
                 box.keyframeSent(at: delta.step)
@@ -79,12 +160,13 @@ struct ViewerSession {
                 guard let d = StreamDelta.coalesced(list) else { continue }
                 delta = d
             }
-            for m in messages(for: delta, visible: &visible) { try await send(m) }
-            if subscription.interval > 0 { try await Task.sleep(nanoseconds: UInt64(subscription.interval * 1e9)) }
+            let current = subscription.current
+            for m in messages(for: delta, subscription: current, visible: &visible) { try await send(m) }
+            if current.interval > 0 { try await Task.sleep(nanoseconds: UInt64(current.interval * 1e9)) }
         }
     }
 
-    private func messages(for d: StreamDelta, visible: inout Set<UInt64>) -> [StreamMessage] {
+    private func messages(for d: StreamDelta, subscription: Subscription, visible: inout Set<UInt64>) -> [StreamMessage] {
         var records = d.records, removed = d.removed, spawned = d.spawned
         var binary = d.binary, text = d.json
         if subscription.isFiltered {
@@ -122,5 +204,15 @@ struct ViewerSession {
         }))
         v.setMember("removed", .array(removed.map { .number(Double($0)) }))
         return JSONWriter.string(v)
+    }
+}
+
+/// A viewer's subscription, read by its stream and replaced by its messages.
+final class SubscriptionState: Sendable {
+    private let value: Mutex<Subscription>
+    init(_ s: Subscription) { value = Mutex(s) }
+    var current: Subscription {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

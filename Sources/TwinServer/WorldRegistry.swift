@@ -16,6 +16,7 @@ public final class WorldRegistry: Sendable {
     var uploadedScenes: String { config.dataDirectory + "/scenes" }
     var uploadedAssets: String { config.dataDirectory + "/scenes/assets" }
     var states: String { config.dataDirectory + "/states" }
+    var journals: String { config.dataDirectory + "/ingest" }
 
     public var all: [HostedWorld] { worlds.withLock { $0.map(\.world) } }
 
@@ -64,7 +65,15 @@ public final class WorldRegistry: Sendable {
                 while list.contains(where: { $0.id == candidate }) { n += 1; candidate = "\(stem)-\(n)" }
                 chosen = candidate
             }
-            let w = HostedWorld(id: chosen, simulation: sim, metrics: metrics)
+            let (directory, durable, capacity) = (journals, config.ingestDurable, config.ingestCapacity)
+            let w: HostedWorld
+            do {
+                w = try HostedWorld(id: chosen, simulation: sim, metrics: metrics.world(chosen)) { sim in
+                    try WorldIngest.open(for: sim, world: chosen, directory: directory, durable: durable, capacity: capacity)
+                }
+            } catch {
+                throw APIError(.internalServerError, "the world's ingest journal cannot be opened: \(error)")
+            }
             list.append((chosen, w))
             return w
         }
@@ -74,6 +83,7 @@ public final class WorldRegistry: Sendable {
         let w = try world(id)
         worlds.withLock { $0.removeAll { $0.id == id } }
         w.stop()
+        w.metrics?.unregister()
     }
 
     /// Stops every world; with `saveTo`, writes each one's checkpoint there first.

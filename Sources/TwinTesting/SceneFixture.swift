@@ -46,9 +46,10 @@ public final class SceneFixture {
     }
 }
 
-/// The package's root directory, from a test file's `#filePath` (…/Tests/X/File.swift).
+/// The package's root directory, from a source file's `#filePath`
+/// (…/Tests/X/File.swift or …/Sources/X/File.swift).
 public func packageRoot(filePath: String = #filePath) -> String {
     var parts = filePath.split(separator: "/", omittingEmptySubsequences: false)
-    if let i = parts.lastIndex(of: "Tests") { parts.removeSubrange(i...) }
+    if let i = parts.lastIndex(where: { $0 == "Tests" || $0 == "Sources" }) { parts.removeSubrange(i...) }
     return parts.joined(separator: "/")
 }

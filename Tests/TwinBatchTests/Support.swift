@@ -3,10 +3,7 @@ import TwinBatch
 import TwinTesting
 
 /// The built `twin` binary, next to the test bundle.
-let twinExecutable: String = {
-    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    return (me as NSString).deletingLastPathComponent + "/twin"
-}()
+let twinExecutable = TwinProcess.executable
 
 /// A fresh directory for one test.
 func scratchDirectory(_ name: String) throws -> String {
@@ -39,22 +36,7 @@ func writeExperiment(_ text: String, in dir: String, name: String = "exp.json") 
     return path
 }
 
-struct ProcessResult { var status: Int32; var signalled: Bool; var stdout: String; var stderr: String }
-
 /// Runs `twin` with arguments to the end.
-func runTwin(_ args: [String], cwd: String, environment: [String: String]? = nil) throws -> ProcessResult {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: twinExecutable)
-    p.arguments = args
-    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-    if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b } }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-                         stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+func runTwin(_ args: [String], cwd: String, environment: [String: String]? = nil) throws -> TwinProcess.Result {
+    try TwinProcess.run(args, cwd: cwd, environment: environment)
 }

@@ -3,34 +3,6 @@ import Testing
 import TwinRuntime
 import TwinTesting
 
-/// Runs the built `twin` binary (it sits next to the test bundle).
-struct TwinProcess {
-    static var executable: String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return (me as NSString).deletingLastPathComponent + "/twin"
-    }
-
-    struct Result { var status: Int32; var signalled: Bool; var stdout: String; var stderr: String }
-
-    static func run(_ args: [String], cwd: String = packageRoot(), program: String = executable) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read before waiting so a large output cannot block the child on a full pipe.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(
-            status: p.terminationStatus, signalled: p.terminationReason == .uncaughtSignal,
-            stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-}
-
 @Suite("The twin command line, end to end", .serialized)
 struct CLITests {
     let scenes = ["Scenes/warehouse-arrivals.json", "Scenes/drone-swarm.json", "Scenes/fountain.json"]

@@ -13,7 +13,7 @@ struct BindingDecodingTests {
 
     func issues(_ bindings: String) -> [String] {
         do {
-            _ = try SceneLoader(catalog: .live).load(text: scene(bindings: bindings), file: "s.json")
+            _ = try SceneLoader.live.load(text: scene(bindings: bindings), file: "s.json")
             return []
         } catch {
             return error.issues.map(\.description)

@@ -39,7 +39,7 @@ struct ExampleSceneTests {
         #expect(sim.json("press", "LiveReported")?["fields"]?["MachineControl.forcedDown"]?["text"]?.stringValue == "DOWN")
         // Forkable: the live state is an ordinary checkpoint, restored as a what-if.
         try runner.saveCheckpoint()
-        let fork = try SceneLoader(catalog: .live).restore(try Checkpoint.read(file: dir + "/state.json"))
+        let fork = try SceneLoader.live.restore(try Checkpoint.read(file: dir + "/state.json"))
         #expect(fork.world.stateHash() == sim.world.stateHash())
         pub.close()
     }

@@ -24,7 +24,7 @@ struct PostgresSourceTests {
     """
 
     func open(_ dir: String) throws -> (Simulation, IngestHub) {
-        let sim = try SceneLoader(catalog: .live).load(text: Self.scene, file: "<pg>")
+        let sim = try SceneLoader.live.load(text: Self.scene, file: "<pg>")
         return (sim, IngestHub(simulation: sim, journal: try IngestJournal(path: dir + "/j.sqlite", durable: false)))
     }
 

@@ -56,7 +56,7 @@ struct RecoveryTests {
             #expect(hub.pendingCount > 0)
         }
         let saved = try #require(checkpoint)
-        let sim = try SceneLoader(catalog: .live).restore(saved)
+        let sim = try SceneLoader.live.restore(saved)
         #expect(sim.stepCount == checkpointAt)
         let hub = try LiveScene.hub(sim, dir: dirB)
         try hub.recover(sim)

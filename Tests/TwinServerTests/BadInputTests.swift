@@ -45,6 +45,8 @@ struct BadInputTests {
         .init(method: "GET", path: "/api/worlds/movers/snapshot.png?size=99999x1", status: 400, says: "size"),
         .init(method: "GET", path: "/api/worlds/movers/snapshot.png?size=axb", status: 400, says: "size"),
         .init(method: "GET", path: "/api/worlds/movers/snapshot.png?camera=drone-cam", status: 400, says: "unknown camera"),
+        .init(method: "GET", path: "/api/worlds/movers/snapshot.png?overlay=trajectories", status: 400, says: "recording"),
+        .init(method: "GET", path: "/api/worlds/movers/snapshot.png?overlay=heat", status: 400, says: "density"),
         .init(method: "GET", path: "/api/worlds/movers/stream?area=x", status: 400, says: "area"),
         .init(method: "POST", path: "/api/worlds/movers/commands", body: #"{"op": "explode"}"#, status: 400, says: "op"),
         .init(method: "POST", path: "/api/worlds/movers/commands", body: #"[{"op": "despawn", "entity": "cart"}, {"op": "set"}]"#,

@@ -95,6 +95,54 @@ struct StreamTests {
         }
     }
 
+    @Test func aViewerChangesItsSubscriptionWhileConnected() async throws {
+        try await withServer { s in
+            let ws = try await WebSocketClient.connect(port: s.port, path: "/api/worlds/movers/stream?kinds=vehicle&token=\(ServerFixture.reader)")
+            defer { ws.close() }
+            let (first, _) = try await Self.nextBinary(ws)
+            #expect(first?.records.count == 1)
+            try await ws.send(text: #"{"type": "subscribe", "kinds": ["machine", "static"]}"#)
+            // The reply, then a keyframe of the new subset (the viewer drops what it is not sent).
+            var key: DecodedDelta?
+            var texts: [JSONValue] = []
+            for _ in 0..<20 where key?.keyframe != true {
+                let (d, t) = try await Self.nextBinary(ws)
+                key = d; texts += t
+            }
+            let reply = texts.first { $0["type"]?.stringValue == "subscribed" }
+            #expect(reply?["subscription"]?["kinds"]?.elements?.compactMap(\.stringValue) == ["machine", "static"])
+            #expect(key?.keyframe == true)
+            #expect(key?.records.count == 2)
+            // Bad requests are answered and change nothing.
+            try await ws.send(text: #"{"type": "subscribe", "area": [1, 2]}"#)
+            try await ws.send(text: "nonsense")
+            try await ws.send(text: #"{"type": "unsubscribe"}"#)
+            var errors: [String] = []
+            while errors.count < 3, let m = try await ws.receive() {
+                if case .text(let t) = m, let v = try? JSONParser.parse(t), v["type"]?.stringValue == "error" {
+                    errors.append(v["message"]?.stringValue ?? "")
+                }
+            }
+            #expect(errors.count == 3)
+            #expect(errors.first?.contains("area") == true)
+            #expect(errors.last?.contains("subscribe") == true)
+            _ = try await s.step(1)
+            let (delta, _) = try await Self.nextBinary(ws)
+            #expect(delta?.keyframe == false)
+            #expect(delta?.records.count == 1, "only the robot moves among machines and statics")
+            // null clears a filter: everything again.
+            try await ws.send(text: #"{"type": "subscribe", "kinds": null}"#)
+            var all: DecodedDelta?
+            var replies: [JSONValue] = []
+            for _ in 0..<20 where all?.keyframe != true {
+                let (d, t) = try await Self.nextBinary(ws)
+                all = d; replies += t
+            }
+            #expect(replies.first?["type"]?.stringValue == "subscribed")
+            #expect(all?.records.count == 3)
+        }
+    }
+
     @Test func serverSentEventsCarryJSON() async throws {
         try await withServer { s in
             let socket = try Socket(port: s.port, timeout: 10)

@@ -38,7 +38,12 @@ struct WorldAPITests {
             let unknown = try await s.request("POST", "/api/worlds", json: #"{"scene": "movrs"}"#)
             #expect(unknown.status == 404)
             #expect(unknown.text.contains("movers"), "did-you-mean: \(unknown.text)")
+            #expect(try await s.request("GET", "/metrics", token: nil).text.contains(#"twin_steps_total{world="wh"}"#))
             #expect(try await s.request("DELETE", "/api/worlds/wh").status == 204)
+            // A deleted world's metric series go with it.
+            let metrics = try await s.request("GET", "/metrics", token: nil).text
+            #expect(!metrics.contains(#"world="wh""#))
+            #expect(metrics.contains(#"twin_steps_total{world="movers"}"#))
             let gone = try await s.request("GET", "/api/worlds/wh")
             #expect(gone.status == 404)
             #expect(gone.text.contains("no world"))

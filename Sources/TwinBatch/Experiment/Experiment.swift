@@ -29,6 +29,8 @@ public struct Experiment: Sendable {
     /// instead of the scene's initial state, applies `forkCommands` with the
     /// configuration's parameter values, and runs `duration` seconds on.
     public var fromState: String?
+    /// A `fromState` that names a live world on a server rather than a file.
+    public static func isRemote(_ path: String) -> Bool { path.hasPrefix("http://") || path.hasPrefix("https://") }
     /// World commands (`twin-state` command JSON) with `{"$param": name}` placeholders.
     public var forkCommands: [JSONValue]
     public var seed: UInt64

@@ -132,7 +132,12 @@ public enum ExperimentLoader {
             report(root["commands"]?.location ?? .unknown, [.key("commands")], "\"commands\" apply at the fork: they need \"fromState\"")
         }
         guard issues.isEmpty else { throw SceneError(issues) }
-        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path }
+        // A live world's state on a server (`http://HOST/api/worlds/ID/state`) stays a URL:
+        // `twin sweep` fetches it once (see `RemoteState`).
+        func absolute(_ p: String) -> String {
+            if Experiment.isRemote(p) || p.hasPrefix("/") { return p }
+            return URL(fileURLWithPath: directory).appendingPathComponent(p).standardizedFileURL.path
+        }
         return Experiment(
             name: h.name, description: h.description ?? "", scenePath: absolute(h.scene ?? h.fromState ?? ""), fromState: h.fromState.map(absolute),
             forkCommands: h.commands ?? [], seed: h.seed ?? 1, parameters: axes, design: design,

@@ -17,7 +17,7 @@ public enum ExperimentSchema {
         "name": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "scene": {"type": "string", "description": "Scene file, relative to the experiment file"},
-        "fromState": {"type": "string", "description": "Fork every run from this saved state (twin run --save-state), relative to the experiment file"},
+        "fromState": {"type": "string", "description": "Fork every run from this saved state (twin run --save-state), relative to the experiment file, or a live world on a twin server: http://HOST:PORT/api/worlds/ID/state (fetched once per results database)"},
         "commands": {"type": "array", "items": {"type": "object"}, "description": "World commands applied at the fork; {\"$param\": name} stands for a parameter's value"},
         "seed": {"type": "integer", "minimum": 0, "description": "Experiment seed; replication r uses a world seed derived from it and r"},
         "parameters": {

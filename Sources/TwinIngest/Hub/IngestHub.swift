@@ -228,6 +228,8 @@ public struct IngestReply: Sendable {
     /// Index in the batch and why.
     public var rejected: [(index: Int, reason: String)] = []
 
+    public init(status: Status, httpStatus: Int = 200) { self.status = status; self.httpStatus = httpStatus }
+
     public var json: JSONValue {
         var members: [(String, JSONValue)] = []
         switch status {

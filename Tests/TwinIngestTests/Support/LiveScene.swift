@@ -44,7 +44,7 @@ enum LiveScene {
     static let now = 1_765_080_000.0
 
     static func load() throws -> Simulation {
-        try SceneLoader(catalog: .live).load(text: text, file: "<live>")
+        try SceneLoader.live.load(text: text, file: "<live>")
     }
 
     static func message(_ topic: String, _ payload: String, source: String = "mqtt", id: String? = nil) -> IngestMessage {
@@ -68,5 +68,13 @@ extension Simulation {
     func json(_ entity: String, _ component: String) -> JSONValue? {
         guard let e = self.entity(.name(entity)) else { return nil }
         return world.encodeComponent(named: component, of: e)
+    }
+}
+
+extension SceneLoader {
+    /// A loader that knows the `bindings` section (as `twin` and the server do).
+    static var live: SceneLoader {
+        IngestPlugin.enable()
+        return SceneLoader()
     }
 }
