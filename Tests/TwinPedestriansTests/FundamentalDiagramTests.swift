@@ -17,7 +17,7 @@ struct FundamentalDiagramTests {
     struct Point { var rho: Double; var speed: Double; var c1: Double; var c2: Double; var maxOverlap: Double }
 
     /// Runs one density: agents on a jittered lattice, returns the mean speeds per area.
-    static func run(_ model: Model, rho: Double, seed: Int, params: String = "{}") throws -> Point {
+    static func run(_ model: Model, rho: Double, seed: Int) throws -> Point {
         let n = Int((rho * 52).rounded())
         let cols = max(1, Int((Double(n) * 13).squareRoot().rounded()))  // ≈ 26/2 aspect
         let rows = Int((Double(n) / Double(cols)).rounded(.up))
@@ -34,7 +34,7 @@ struct FundamentalDiagramTests {
         let group = rho <= 3
             ? "{\"journey\": \"walk\", \"count\": \(n), \"area\": \(json(rectangle(0, 0, 26, 2))), \"radius\": 0.2, \"speed\": 1.34}"
             : "{\"journey\": \"walk\", \"positions\": \(json(pts)), \"radius\": 0.2, \"speed\": 1.34}"
-        let f = try SceneFixture(json: pedestrianScene(model, seed: seed, params: params, section: """
+        let f = try SceneFixture(json: pedestrianScene(model, seed: seed, section: """
             {"levels": [{"name": "ground", "geometry": {"walkableAreas": [{"outline": \(json(rectangle(0, 0, 27, 2)))}]}}],
              "periodic": {"min": 0, "max": 26},
              "stages": [{"name": "ahead", "type": "exit", "area": \(json(rectangle(26.5, 0, 27, 2)))}],
