@@ -106,8 +106,8 @@ struct FundamentalDiagramTests {
 
     /// The checks the models do not meet yet (issue 5), measured over seeds 1–5. They stay
     /// known issues so that a fix shows up as a pass; every other check must pass.
-    /// - Speed model: the crowd sorts itself into 3 lanes in the 2 m corridor (lateral
-    ///   spacing ≈ 0.7 m, set by the neighbour push), so at 2 /m² each lane has a 0.76 m
+    /// - Speed model: the crowd sorts itself into 3 lanes in the 2 m corridor (about
+    ///   0.7 m apart, whatever the push range tried), so at 2 /m² each lane has a 0.76 m
     ///   headway and walks (0.76 − ℓ)/T ≈ 0.36–0.44 m/s (Weidmann 0.61 ± 20 %); at 1 /m² the
     ///   lanes are nearly free (1.22–1.34 m/s, band up to 1.27) and the lane at the wall is
     ///   slower than the middle (homogeneity). JuPedSim's CollisionFreeSpeedModel and
