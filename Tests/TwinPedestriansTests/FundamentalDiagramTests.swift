@@ -88,22 +88,51 @@ struct FundamentalDiagramTests {
         for k in 1..<points.count {
             #expect(points[k].speed <= points[k - 1].speed + 0.05, "speed rises with density: \(table)")
         }
-        // Checks (a), (c) and (d) are not met yet — the speed model with its published
-        // parameters runs 21–25 % outside Weidmann's band at 1 and 2 /m², and the social
-        // force model with Helbing, Farkas & Vicsek's parameters keeps walking at v0 up to
-        // 4 /m² (its 0.08 m repulsion range cannot slow a homogeneous crowd). They stay
-        // here as known issues (see issue 5) so that a fix shows up as a pass.
-        withKnownIssue("fundamental diagram outside Weidmann's ±20 % band", isIntermittent: true) {
-            for p in points where p.speed > 0.05 {
-                #expect(abs(p.c1 - p.speed) <= 0.1 * p.speed && abs(p.c2 - p.speed) <= 0.1 * p.speed, "homogeneity at ρ = \(p.rho): \(table)")
+        for p in points where p.speed > 0.05 {
+            let ok = abs(p.c1 - p.speed) <= 0.1 * p.speed && abs(p.c2 - p.speed) <= 0.1 * p.speed
+            Self.check(ok, knownGap: Self.knownGap(model, .homogeneity, rho: p.rho), "homogeneity at ρ = \(p.rho): \(table)")
+        }
+        for p in points where p.rho <= 2 {
+            let w = Self.weidmann(p.rho)
+            Self.check(abs(p.speed - w) <= 0.2 * w, knownGap: Self.knownGap(model, .weidmann, rho: p.rho),
+                       "ρ = \(p.rho): v = \(p.speed) vs Weidmann \(w): \(table)")
+        }
+        let peak = points.max { $0.rho * $0.speed < $1.rho * $1.speed }
+        let peakOK = peak.map { $0.rho >= 1 && $0.rho <= 3 && $0.rho * $0.speed >= 1 && $0.rho * $0.speed <= 2 } == true
+        Self.check(peakOK, knownGap: Self.knownGap(model, .peak, rho: 0), "flow peak ρ = \(peak?.rho ?? 0), J_s = \(peak.map { $0.rho * $0.speed } ?? 0): \(table)")
+    }
+
+    enum Check { case homogeneity, weidmann, peak }
+
+    /// The checks the models do not meet yet (issue 5), measured over seeds 1–5. They stay
+    /// known issues so that a fix shows up as a pass; every other check must pass.
+    /// - Speed model: the crowd sorts itself into 3 lanes in the 2 m corridor (about
+    ///   0.7 m apart, whatever the push range tried), so at 2 /m² each lane has a 0.76 m
+    ///   headway and walks (0.76 − ℓ)/T ≈ 0.36–0.44 m/s (Weidmann 0.61 ± 20 %); at 1 /m² the
+    ///   lanes are nearly free (1.22–1.34 m/s, band up to 1.27) and the lane at the wall is
+    ///   slower than the middle (homogeneity). JuPedSim's CollisionFreeSpeedModel and
+    ///   AnticipationVelocityModel on the same corridor (2 m, r = 0.2 m, v0 = 1.34 m/s)
+    ///   give 0.35–0.42 and 0.33–0.39 m/s at 2 /m².
+    /// - Force model (Helbing, Farkas & Vicsek 2000): its 0.08 m repulsion range cannot slow
+    ///   a homogeneous crowd, so it walks at v0 up to 4 /m² and the flow peaks at 6 /m²
+    ///   (JuPedSim's SocialForceModel: 1.34 m/s at 2 /m² too).
+    static func knownGap(_ model: Model, _ check: Check, rho: Double) -> Bool {
+        switch (model, check) {
+        case (.cfsm, .homogeneity): return rho >= 1 && rho <= 3
+        case (.cfsm, .weidmann), (.sfm, .weidmann): return rho >= 1
+        case (.cfsm, .peak): return false
+        case (.sfm, .homogeneity): return false
+        case (.sfm, .peak): return true
+        }
+    }
+
+    static func check(_ ok: Bool, knownGap: Bool, _ message: String) {
+        if knownGap {
+            withKnownIssue("fundamental diagram outside the validation band (issue 5)", isIntermittent: true) {
+                #expect(ok, "\(message)")
             }
-            for p in points where p.rho <= 2 {
-                let w = Self.weidmann(p.rho)
-                #expect(abs(p.speed - w) <= 0.2 * w, "ρ = \(p.rho): v = \(p.speed) vs Weidmann \(w): \(table)")
-            }
-            let peak = points.max { $0.rho * $0.speed < $1.rho * $1.speed }
-            #expect(peak.map { $0.rho >= 1 && $0.rho <= 3 } == true, "flow peaks at ρ = \(peak?.rho ?? 0): \(table)")
-            #expect(peak.map { $0.rho * $0.speed >= 1 && $0.rho * $0.speed <= 2 } == true, "peak specific flow: \(table)")
+        } else {
+            #expect(ok, "\(message)")
         }
     }
 }

@@ -217,9 +217,14 @@ extension RiMEATests {
                     if let t = crossingTime(path, axis: (1, 0), at: 10.1) { times.append(t) }
                 }
                 if model == .sfm && b < 1 {
-                    // The force model with its published parameters (r 0.25–0.35 m) can
-                    // clog a 0.8 m door with an arch; a known issue (see issue 5).
-                    withKnownIssue("social force arches at a 0.8 m door", isIntermittent: true) {
+                    // The force model with its published parameters (r 0.25–0.35 m) clogs a
+                    // 0.8 m door with an arch in every seed (137–144 of 150 pass): a lone
+                    // standing agent with r ≥ 0.28 m cannot enter, the door posts' repulsion
+                    // 2·A·e^(−gap/B)·cos θ exceeding its drive m·v0/τ = 214 N, so the front
+                    // waits for pushes and friction locks the arch. With r = 0.2 m all pass
+                    // but J_s(1 m) = 3.2 /(m·s) (band ≤ 2.3); Helbing & Johansson's calibrated
+                    // set lets only 35–46 through. A known issue (see issue 5).
+                    withKnownIssue("social force arches at a 0.8 m door") {
                         #expect(times.count == 150, "b = \(b): \(times.count) of 150 passed the door")
                     }
                 } else {
