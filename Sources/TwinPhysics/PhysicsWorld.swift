@@ -45,6 +45,9 @@ public final class PhysicsWorld {
     /// The shape's mass frame in the body's origin frame (`Shape.massFrame`): bodies are
     /// simulated at their centre of mass, callers see their origin.
     var massFrame: [(centre: Vec3, rotation: Quat)] = []
+    /// Swept every step (`BodyDescriptor.isBullet`), and the shape's smallest half extent (m).
+    var isBullet: [Bool] = []
+    var innerRadius: [Float] = []
 
     /// Persistent contacts, sorted by pair key.
     var contacts: [Contact] = []
@@ -101,6 +104,8 @@ public final class PhysicsWorld {
         position.append(centre)
         rotation.append(q)
         massFrame.append(frame)
+        isBullet.append(d.isBullet)
+        innerRadius.append(d.shape.innerRadius)
         linearVelocity.append(d.kind == .static ? .zero : d.linearVelocity)
         angularVelocity.append(d.kind == .static ? .zero : d.angularVelocity)
         invMass.append(m > 0 ? 1 / m : 0)

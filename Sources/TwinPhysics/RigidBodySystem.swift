@@ -111,6 +111,7 @@ public final class RigidBodySystem: UpdateSystem {
         d.layer = c.layer
         d.mask = c.mask
         d.allowSleep = body.allowSleep
+        d.isBullet = body.bullet
         d.userData = UInt64(e.index) << 32 | UInt64(e.generation)
         return d
     }

@@ -97,6 +97,18 @@ public enum Shape: Sendable, Hashable {
         }
     }
 
+    /// Radius of the largest origin-centred sphere inside the shape (m): how far the
+    /// body may move in a step before its centre could pass through a thin wall.
+    var innerRadius: Float {
+        switch self {
+        case .sphere(let r), .capsule(let r, _): return r
+        case .box(let h): return min(h.x, h.y, h.z)
+        case .hull(let h): return max(0, h.faces.reduce(Float.infinity) { min($0, $1.offset) })
+        case .compound(let c): return c.children.reduce(Float.infinity) { min($0, $1.shape.innerRadius) }
+        case .plane, .mesh: return 0
+        }
+    }
+
     /// World-space bounds at a pose.
     func bounds(position p: Vec3, rotation r: Mat3) -> (min: Vec3, max: Vec3) {
         switch self {

@@ -244,6 +244,40 @@ struct ShapeContactTests {
         #expect(w.position(of: id).x < 0, "tunnelled to \(w.position(of: id))")
     }
 
+    @Test("a 5 cm sphere rolling at 60 m/s on a mesh floor does not pass the wall of the same mesh (the centre sweep)")
+    func noTunnelInMesh() throws {
+        var v: [Vec3] = [Vec3(-10, 0, -10), Vec3(-10, 0, 10), Vec3(10, 0, 10), Vec3(10, 0, -10)]
+        v += [Vec3(5, 0, -10), Vec3(5, 2, -10), Vec3(5, 2, 10), Vec3(5, 0, 10)]
+        // Floor facing +Y; wall at x = 5 facing −X.
+        let mesh = try TriangleMesh(vertices: v, indices: [0, 1, 2, 0, 2, 3, 4, 7, 6, 4, 6, 5])
+        for bullet in [false, true] {
+            let w = PhysicsWorld()
+            try w.createBody(BodyDescriptor(kind: .static, shape: .mesh(mesh)))
+            var d = BodyDescriptor(shape: .sphere(radius: 0.025), position: Vec3(0.5, 0.025, 0.3))
+            d.linearVelocity = Vec3(60, 0, 0)
+            d.isBullet = bullet
+            let id = try w.createBody(d)
+            for _ in 0..<60 { w.step(dt: Self.dt) }
+            #expect(w.position(of: id).x < 5, "bullet \(bullet): tunnelled to \(w.position(of: id))")
+        }
+    }
+
+    @Test("a small box thrown at 80 m/s at a thin compound wall stays in front of it (speculative contacts)")
+    func noTunnelCompound() throws {
+        let w = PhysicsWorld()
+        w.settings.gravity = .zero
+        let wall = try CompoundShape([
+            .init(shape: .box(halfExtents: Vec3(0.005, 1, 0.5)), position: Vec3(0, 0, -0.5)),
+            .init(shape: .box(halfExtents: Vec3(0.005, 1, 0.5)), position: Vec3(0, 0, 0.5)),
+        ])
+        try w.createBody(BodyDescriptor(kind: .static, shape: .compound(wall)))
+        var d = BodyDescriptor(shape: .box(halfExtents: Vec3(repeating: 0.02)), position: Vec3(-2, 0.1, 0.01))
+        d.linearVelocity = Vec3(80, 0, 0)
+        let id = try w.createBody(d)
+        for _ in 0..<60 { w.step(dt: Self.dt) }
+        #expect(w.position(of: id).x < 0, "tunnelled to \(w.position(of: id))")
+    }
+
     @Test("ray casts hit hulls, compounds and meshes at the analytic distance (0.1 mm)")
     func rays() throws {
         let w = PhysicsWorld()

@@ -20,13 +20,17 @@ public struct RigidBody: DefaultComponent, DocumentedComponent, Hashable {
     public var angularDamping: Float
     public var gravityScale: Float
     public var allowSleep: Bool
+    /// Sweep the body for tunnelling every step (small fast parts); bodies moving more
+    /// than half their smallest extent in a step are swept anyway.
+    public var bullet: Bool
     /// Written by the physics plugin: is the body simulated this step (false: asleep)?
     public var isAwake: Bool
 
     public init(kind: String = "dynamic", density: Float = 1000, mass: Float = 0, linearDamping: Float = 0,
-                angularDamping: Float = 0, gravityScale: Float = 1, allowSleep: Bool = true, isAwake: Bool = true) {
+                angularDamping: Float = 0, gravityScale: Float = 1, allowSleep: Bool = true, bullet: Bool = false, isAwake: Bool = true) {
         self.kind = kind; self.density = density; self.mass = mass; self.linearDamping = linearDamping
-        self.angularDamping = angularDamping; self.gravityScale = gravityScale; self.allowSleep = allowSleep; self.isAwake = isAwake
+        self.angularDamping = angularDamping; self.gravityScale = gravityScale; self.allowSleep = allowSleep; self.bullet = bullet
+        self.isAwake = isAwake
     }
 
     public init() { self.init(kind: "dynamic") }
@@ -36,7 +40,7 @@ public struct RigidBody: DefaultComponent, DocumentedComponent, Hashable {
 
     public func hashState(into h: inout StableHasher) {
         h.combine(kind); h.combine(density); h.combine(mass); h.combine(linearDamping); h.combine(angularDamping)
-        h.combine(gravityScale); h.combine(allowSleep); h.combine(isAwake)
+        h.combine(gravityScale); h.combine(allowSleep); h.combine(bullet); h.combine(isAwake)
     }
 }
 
