@@ -7,7 +7,7 @@ import TwinMath
 /// top-down, splitting each node's triangles at the median centroid along its longest
 /// axis; leaves hold up to 4 triangles and nodes sit in one flat array in depth-first
 /// order, so a query is a stack walk over contiguous memory and returns triangles in a
-/// fixed order (deterministic contacts). Measured build: see README (physics section).
+/// fixed order (deterministic contacts).
 ///
 /// Why "active" edges: a box sliding across two coplanar triangles would otherwise hit
 /// the shared edge with a sideways normal and snag. An edge is active only on the
@@ -30,8 +30,9 @@ public final class TriangleMesh: Sendable, Hashable, CustomStringConvertible {
     public let boundsMin: Vec3
     public let boundsMax: Vec3
 
-    /// Largest accepted triangle count (a mesh of this size builds in about 2 s here;
-    /// decimate bigger ones for collision).
+    /// Largest accepted triangle count: the build sorts every level (O(n log² n)) and
+    /// needs roughly 150 bytes a triangle while building (300 MB at the cap); decimate
+    /// bigger meshes for collision.
     public static let maxTriangles = 2_000_000
     /// An edge whose neighbour bends away by more than this (rad) is active.
     static let convexAngle: Float = 0.1

@@ -41,6 +41,17 @@ struct MeshBadInputTests {
         }
     }
 
+    @Test("a 100,352-triangle mesh is accepted and a box rests on it where its seams meet")
+    func large() throws {
+        let mesh = try ShapeContactTests.gridMesh(size: 100, n: 224)
+        #expect(mesh.triangleCount == 100_352 && mesh.skippedTriangles == 0)
+        let w = PhysicsWorld()
+        try w.createBody(BodyDescriptor(kind: .static, shape: .mesh(mesh)))
+        let box = try w.createBody(BodyDescriptor(shape: .box(halfExtents: Vec3(repeating: 0.3)), position: Vec3(0, 0.35, 0)))
+        for _ in 0..<120 { w.step(dt: 1.0 / 60) }
+        #expect(abs(w.position(of: box).y - 0.3) < 0.01, "\(w.position(of: box))")
+    }
+
     @Test("a mesh must be static, and cannot be a sensor")
     func staticOnly() throws {
         let m = try TriangleMesh(vertices: [Vec3(0, 0, 0), Vec3(1, 0, 0), Vec3(0, 0, -1)], indices: [0, 1, 2])
