@@ -69,17 +69,26 @@ struct ColliderSceneTests {
         }
     }
 
-    @Test("a hull or mesh naming an asset the scene does not declare is reported, the rest simulates")
-    func missingAsset() throws {
-        let f = try SceneFixture(json: Self.scene(#"{"shape": "hull", "asset": "nothing"}"#))
-        var reader = EventReader<PhysicsProblemEvent>()
-        f.run(steps: 1)
-        let problems = reader.read(f.world).map(\.reason)
-        #expect(problems.count == 1 && problems.first?.contains("nothing") == true, "\(problems)")
-        let g = try SceneFixture(json: Self.scene(#"{"shape": "mesh", "asset": "nothing"}"#, kind: "static"))
-        var r2 = EventReader<PhysicsProblemEvent>()
-        g.run(steps: 1)
-        #expect(r2.read(g.world).count == 1)
+    @Test("a hull or mesh naming an asset the scene does not declare is a scene error at Collider.asset")
+    func missingAsset() {
+        for (collider, kind) in [(#"{"shape": "hull", "asset": "nothing"}"#, "dynamic"), (#"{"shape": "mesh", "asset": "nothing"}"#, "static")] {
+            do {
+                _ = try SceneFixture(json: Self.scene(collider, kind: kind))
+                Issue.record("accepted \(collider)")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("nothing") && text.contains("Collider") && text.contains("asset"), "\(text)")
+            }
+        }
+    }
+
+    @Test("the example scene gives the same state hash at every step with 1 and 2 workers")
+    func workers() throws {
+        let file = packageRoot() + "/Scenes/hull-on-mesh.json"
+        let one = try SceneFixture(file: file, options: .init(workers: 1)).hashes(steps: 240)
+        let two = try SceneFixture(file: file, options: .init(workers: 2)).hashes(steps: 240)
+        #expect(one == two)
+        #expect(Set(one).count > 150, "the bodies move (and then sleep)")
     }
 
     @Test("a dynamic mesh collider is refused at run time with the reason")

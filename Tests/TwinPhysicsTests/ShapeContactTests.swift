@@ -278,6 +278,27 @@ struct ShapeContactTests {
         #expect(w.position(of: id).x < 0, "tunnelled to \(w.position(of: id))")
     }
 
+    @Test("five hulls and compounds spawned inside each other separate gently; nothing becomes NaN")
+    func deepOverlap() throws {
+        let w = PhysicsWorld()
+        PhysicsScenes.addGround(w)
+        let prism = try Self.prism(height: 0.5)
+        let l = try CompoundShape([.init(shape: .box(halfExtents: Vec3(0.5, 0.1, 0.1))), .init(shape: .sphere(radius: 0.2), position: Vec3(0.4, 0.2, 0))])
+        var ids: [BodyID] = []
+        for k in 0..<5 {
+            let shape: Shape = k % 2 == 0 ? .hull(prism) : .compound(l)
+            ids.append(try w.createBody(BodyDescriptor(shape: shape, position: Vec3(0.02 * Float(k), 0.3 + 0.05 * Float(k), 0))))
+        }
+        var fastest: Float = 0
+        for _ in 0..<180 {
+            w.step(dt: Self.dt)
+            for id in ids { fastest = max(fastest, w.linearVelocity(of: id).length) }
+        }
+        #expect(ids.allSatisfy { w.position(of: $0).isFinite && w.isEnabled($0) })
+        #expect(fastest < 10, "separated at up to \(fastest) m/s")
+        #expect(w.events.problems.isEmpty)
+    }
+
     @Test("ray casts hit hulls, compounds and meshes at the analytic distance (0.1 mm)")
     func rays() throws {
         let w = PhysicsWorld()
