@@ -299,6 +299,20 @@ struct ShapeContactTests {
         #expect(w.events.problems.isEmpty)
     }
 
+    @Test("a hull sensor reports a ball falling through it once on entry and once on exit")
+    func hullSensor() throws {
+        let w = PhysicsWorld()
+        let s = try w.createSensor(SensorDescriptor(shape: .hull(try Self.prism(height: 0.2)), position: Vec3(0, 2, 0)))
+        try w.createBody(BodyDescriptor(shape: .sphere(radius: 0.05), position: Vec3(0.1, 3, 0)))
+        var entered = 0, left = 0
+        for _ in 0..<60 {
+            w.step(dt: Self.dt)
+            entered += w.events.sensorBegan.filter { $0.sensor == s }.count
+            left += w.events.sensorEnded.filter { $0.sensor == s }.count
+        }
+        #expect(entered == 1 && left == 1, "entered \(entered), left \(left)")
+    }
+
     @Test("ray casts hit hulls, compounds and meshes at the analytic distance (0.1 mm)")
     func rays() throws {
         let w = PhysicsWorld()
