@@ -87,8 +87,7 @@ public final class ConvexHull: Sendable, Hashable, CustomStringConvertible {
         let loops: [[Int32]] = [[0, 4, 6, 2], [1, 3, 7, 5], [0, 1, 5, 4], [2, 6, 7, 3], [0, 2, 3, 1], [4, 5, 7, 6]]
         var faces: [HullFace] = []
         for (f, l) in loops.enumerated() {
-            var n = Vec3.zero
-            n = f < 2 ? Vec3(f == 0 ? -1 : 1, 0, 0) : (f < 4 ? Vec3(0, f == 2 ? -1 : 1, 0) : Vec3(0, 0, f == 4 ? -1 : 1))
+            let n = f < 2 ? Vec3(f == 0 ? -1 : 1, 0, 0) : (f < 4 ? Vec3(0, f == 2 ? -1 : 1, 0) : Vec3(0, 0, f == 4 ? -1 : 1))
             faces.append(HullFace(normal: n, offset: n.dot(vertices[Int(l[0])]), first: Int32(f * 4), count: 4))
         }
         self.faces = faces
@@ -144,16 +143,6 @@ public final class ConvexHull: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (a: ConvexHull, b: ConvexHull) -> Bool { a === b }
     public func hash(into h: inout Hasher) { h.combine(ObjectIdentifier(self)) }
-
-    /// The vertex farthest along `d` (local frame).
-    @inline(__always) func support(_ d: Vec3) -> Int {
-        var best = 0, bestDot = -Float.infinity
-        for i in vertices.indices {
-            let s = vertices[i].dot(d)
-            if s > bestDot { bestDot = s; best = i }
-        }
-        return best
-    }
 }
 
 struct HullFace: Sendable {

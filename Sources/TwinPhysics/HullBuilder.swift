@@ -131,8 +131,10 @@ func mergeCoplanar(_ points: [Vec3], _ triangles: [(Int32, Int32, Int32)]) -> (p
     var group = [Int](repeating: -1, count: triangles.count)
     var faces: [Vec3] = []
     var loops: [[Int32]] = []
+    var groups = 0
     for seed in triangles.indices where group[seed] < 0 {
-        let g = faces.count
+        let g = groups
+        groups += 1
         let n0 = normal(triangles[seed])
         var stack = [seed]
         var members: [Int] = []
@@ -155,6 +157,7 @@ func mergeCoplanar(_ points: [Vec3], _ triangles: [(Int32, Int32, Int32)]) -> (p
                 start = min(start, a)
             }
         }
+        guard !next.isEmpty else { continue }  // no boundary: cannot happen for a solid
         var loop: [Int32] = [start]
         var v = next[start] ?? start
         while v != start, loop.count <= next.count {
