@@ -37,6 +37,9 @@ public struct BodyDescriptor: Sendable {
     public var layer: UInt32 = 1
     public var mask: UInt32 = .max
     public var allowSleep = true
+    /// Always sweep this body for tunnelling (`ContinuousCollision.swift`), not only when
+    /// it moves more than half its smallest extent in a step: small fast parts.
+    public var isBullet = false
     /// Caller's tag, e.g. the ECS entity; returned in events.
     public var userData: UInt64 = 0
 

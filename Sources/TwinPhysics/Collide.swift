@@ -16,6 +16,25 @@ func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
         return m
     }
     switch (a.shape, b.shape) {
+    case (.compound(let c), _):
+        return collideCompound(c, a, b, margin: margin)
+    case (_, .compound(let c)):
+        var m = collideCompound(c, b, a, margin: margin)
+        m.flip()
+        return m
+    case (_, .mesh(let mesh)):
+        return collideMesh(a, mesh, b, margin: margin)
+    case (.sphere(let r), .hull(let h)):
+        return collideCapsulePolytope(a.position, a.position, r, a.position, h, b, margin: margin)
+    case (.capsule(let r, let hh), .hull(let h)):
+        let axis = a.rotation.c1 * hh
+        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, h, b, margin: margin)
+    case (.box(let h), .hull(let hb)):
+        return collidePolytopes(ConvexHull.box(h), a, hb, b, margin: margin)
+    case (.hull(let ha), .hull(let hb)):
+        return collidePolytopes(ha, a, hb, b, margin: margin)
+    case (.hull(let h), .plane):
+        return collideHullPlane(h, a, b, margin: margin)
     case (.sphere(let ra), .sphere(let rb)):
         return collideSpheres(a.position, ra, b.position, rb, margin: margin, id: 0)
     case (.sphere(let r), .capsule(let rc, let hh)):
@@ -34,7 +53,8 @@ func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
         rebase(&m, b: b.position, from: q)
         return m
     case (.capsule(let r, let hh), .box(let h)):
-        return collideCapsuleBox(a, r, hh, b, h, margin: margin)
+        let axis = a.rotation.c1 * hh
+        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, ConvexHull.box(h), b, margin: margin)
     case (.capsule(let r, let hh), .plane):
         var m = Manifold()
         let axis = a.rotation.c1 * hh
@@ -51,12 +71,35 @@ func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
     case (.box(let h), .plane):
         return collideBoxPlane(a, h, b, margin: margin)
     default:
-        return Manifold()  // plane–plane: static pairs never collide
+        return Manifold()  // plane and mesh pairs: static pairs never collide
     }
 }
 
 @inline(__always) private func rank(_ s: Shape) -> Int {
-    switch s { case .sphere: 0; case .capsule: 1; case .box: 2; case .plane: 3 }
+    switch s { case .sphere: 0; case .capsule: 1; case .box: 2; case .hull: 3; case .compound: 4; case .plane: 5; case .mesh: 6 }
+}
+
+/// Each child of a compound against `b`, merged into one manifold; ids salted with the
+/// child index.
+private func collideCompound(_ c: CompoundShape, _ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
+    let bb = b.shape.bounds(position: b.position, rotation: b.rotation)
+    var parts: [(Manifold, UInt32)] = []
+    for k in c.children.indices {
+        let child = c.placedChild(k, a.position, a.rotation)
+        let cb = child.shape.bounds(position: child.position, rotation: child.rotation)
+        guard cb.min.x <= bb.max.x + margin, bb.min.x <= cb.max.x + margin, cb.min.y <= bb.max.y + margin,
+              bb.min.y <= cb.max.y + margin, cb.min.z <= bb.max.z + margin, bb.min.z <= cb.max.z + margin else { continue }
+        var m = collide(child, b, margin: margin)
+        guard m.count > 0 else { continue }
+        // Anchors on A were taken from the child's centre.
+        for i in 0..<m.count {
+            var p = m[i]
+            p.anchorA = p.anchorA + child.position - a.position
+            m[i] = p
+        }
+        parts.append((m, UInt32(k + 1) &* 0x85EB_CA6B))
+    }
+    return Manifold(merging: parts, a.position, b.position)
 }
 
 /// Re-expresses anchors computed for a stand-in centre (a capsule's segment point) relative
@@ -117,22 +160,6 @@ func collideSphereBox(_ c: Vec3, _ r: Float, _ box: PlacedShape, _ h: Vec3, marg
     let n = box.rotation * outward
     m.normal = -n
     m.add(c - n * (r + 0.5 * sep), separation: sep, id: id, c, box.position)
-    return m
-}
-
-/// Capsule against box: the segment's ends and its point nearest the box centre, each as
-/// a sphere, sharing the deepest point's normal.
-private func collideCapsuleBox(_ a: PlacedShape, _ r: Float, _ hh: Float, _ b: PlacedShape, _ h: Vec3, margin: Float) -> Manifold {
-    let axis = a.rotation.c1 * hh
-    let centres = [a.position - axis, a.position + axis, closestOnSegment(b.position, a.position, axis)]
-    var m = Manifold()
-    var deepest = Float.infinity
-    for (k, c) in centres.enumerated() {
-        let s = collideSphereBox(c, r, b, h, margin: margin, id: UInt32(k))
-        guard s.count > 0 else { continue }
-        if s.p0.separation < deepest { deepest = s.p0.separation; m.normal = s.normal }
-        m.add(c + s.p0.anchorA, separation: s.p0.separation, id: UInt32(k), a.position, b.position)
-    }
     return m
 }
 

@@ -75,3 +75,76 @@ struct Manifold: Sendable {
         }
     }
 }
+
+/// A contact point before a manifold is chosen: world position midway between the
+/// surfaces, separation along the manifold normal (m) and feature id.
+struct ContactCandidate: Sendable {
+    var point: Vec3
+    var separation: Float
+    var id: UInt32
+}
+
+extension Manifold {
+    /// A manifold of at most four of `points`: the deepest, the farthest from it, and
+    /// the two spanning the largest area on either side of that pair (as the box–box
+    /// path reduces its clipped polygon), in that order.
+    init(normal: Vec3, reducing points: [ContactCandidate], _ a: Vec3, _ b: Vec3) {
+        self.init()
+        self.normal = normal
+        guard !points.isEmpty else { return }
+        var pick: [Int]
+        if points.count <= Self.maxPoints {
+            pick = Array(points.indices)
+        } else {
+            var i0 = 0
+            for e in points.indices where points[e].separation < points[i0].separation { i0 = e }
+            var i1 = i0, far: Float = -1
+            for e in points.indices where e != i0 {
+                let l = (points[e].point - points[i0].point).lengthSquared
+                if l > far { far = l; i1 = e }
+            }
+            var i2 = -1, i3 = -1, hi: Float = 0, lo: Float = 0
+            for e in points.indices where e != i0 && e != i1 {
+                let area = (points[i1].point - points[i0].point).cross(points[e].point - points[i0].point).dot(normal)
+                if area > hi { hi = area; i2 = e }
+                if area < lo { lo = area; i3 = e }
+            }
+            pick = [i0, i1] + [i2, i3].filter { $0 >= 0 }
+        }
+        for e in pick { add(points[e].point, separation: points[e].separation, id: points[e].id, a, b) }
+    }
+
+    /// The world-space candidates of this manifold, given body A's centre.
+    func candidates(_ a: Vec3, idSalt: UInt32) -> [ContactCandidate] {
+        (0..<count).map { ContactCandidate(point: self[$0].anchorA + a, separation: self[$0].separation, id: self[$0].id ^ idSalt) }
+    }
+
+    /// One manifold from several (a compound's children, a mesh's triangles), which
+    /// must share one normal: the deepest part's. When a second surface less than 60°
+    /// away is touching too (a body in the crease at the foot of a ramp), the normal is
+    /// the bisector and separations are measured along it (s / cos of the angle), so
+    /// the body rests on both instead of being pushed out of each in turn. Parts more
+    /// than 18° from the chosen normal(s) are left out: a body across a sharp edge
+    /// pushes out of its deepest face first.
+    init(merging parts: [(Manifold, UInt32)], _ a: Vec3, _ b: Vec3, touching: Float = 0.005) {
+        var deepest = -1, depth = Float.infinity
+        for (k, p) in parts.enumerated() where p.0.count > 0 && p.0.minSeparation < depth {
+            deepest = k; depth = p.0.minSeparation
+        }
+        guard deepest >= 0 else { self.init(); return }
+        let n0 = parts[deepest].0.normal
+        var second = -1, depth2 = touching
+        for (k, p) in parts.enumerated() where p.0.count > 0 && p.0.normal.dot(n0) <= 0.95 && p.0.normal.dot(n0) > 0.5
+            && p.0.minSeparation <= depth2 {
+            second = k; depth2 = p.0.minSeparation
+        }
+        let normals = second >= 0 ? [n0, parts[second].0.normal] : [n0]
+        let n = second >= 0 ? (n0 + parts[second].0.normal).normalized() : n0
+        var points: [ContactCandidate] = []
+        for (m, salt) in parts where m.count > 0 && normals.contains(where: { m.normal.dot($0) > 0.95 }) {
+            let scale = 1 / max(m.normal.dot(n), 0.5)
+            points += m.candidates(a, idSalt: salt).map { ContactCandidate(point: $0.point, separation: $0.separation * scale, id: $0.id) }
+        }
+        self.init(normal: n, reducing: points, a, b)
+    }
+}

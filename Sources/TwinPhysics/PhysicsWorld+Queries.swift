@@ -36,7 +36,10 @@ extension PhysicsWorld {
         guard d.position.isFinite, d.rotation.vector.isFinite, d.rotation.w.isFinite else {
             throw PhysicsError("sensor pose must be finite, got \(d.position)")
         }
-        sensors.append(Sensor(placed: PlacedShape(shape: d.shape, position: d.position, rotation: Mat3(d.rotation.normalized())), mask: d.mask))
+        if d.shape.isStaticOnly { throw PhysicsError("a sensor cannot be a triangle mesh") }
+        let origin = d.rotation.normalized(), frame = d.shape.massFrame
+        let placed = PlacedShape(shape: d.shape, position: d.position + origin.rotate(frame.centre), rotation: Mat3(origin * frame.rotation))
+        sensors.append(Sensor(placed: placed, mask: d.mask))
         return sensors.count - 1
     }
 
@@ -48,7 +51,8 @@ extension PhysicsWorld {
 
     /// Non-static bodies whose shape overlaps `shape` at the pose, in body order.
     public func overlap(_ shape: Shape, position: Vec3, rotation: Quat = .identity, mask: UInt32 = .max) -> [BodyID] {
-        let probe = PlacedShape(shape: shape, position: position, rotation: Mat3(rotation.normalized()))
+        let origin = rotation.normalized(), frame = shape.massFrame
+        let probe = PlacedShape(shape: shape, position: position + origin.rotate(frame.centre), rotation: Mat3(origin * frame.rotation))
         return overlapping(probe, mask: mask).map { BodyID($0) }
     }
 
@@ -135,6 +139,16 @@ extension PhysicsWorld {
             guard denom < 0 else { return nil }
             let t = n.dot(s.position - o) / denom
             return t >= 0 ? (t, n) : nil
+        case .hull(let h):
+            return rayHull(h, s, o, d)
+        case .compound(let c):
+            var best: (Float, Vec3)?
+            for k in c.children.indices {
+                if let hit = ray(c.placedChild(k, s.position, s.rotation), o, d, limit), hit.0 < (best?.0 ?? .infinity) { best = hit }
+            }
+            return best
+        case .mesh(let m):
+            return rayMesh(m, s, o, d, limit)
         }
     }
 

@@ -22,7 +22,9 @@ extension PhysicsWorld {
         profile.narrowphase = lap()
         var islands = Islands(self)
         islands.wake(self)
+        let start = position
         solve(dt: dt, executor: executor)
+        sweepFastBodies(from: start)
         profile.solve = lap()
         checkBodies()
         islands.sleep(self, dt: dt)

@@ -42,6 +42,12 @@ public final class PhysicsWorld {
     var boundsMax: [Vec3] = []
     /// Half the speculative distance plus the distance the body can travel this step (m).
     var reach: [Float] = []
+    /// The shape's mass frame in the body's origin frame (`Shape.massFrame`): bodies are
+    /// simulated at their centre of mass, callers see their origin.
+    var massFrame: [(centre: Vec3, rotation: Quat)] = []
+    /// Swept every step (`BodyDescriptor.isBullet`), and the shape's smallest half extent (m).
+    var isBullet: [Bool] = []
+    var innerRadius: [Float] = []
 
     /// Persistent contacts, sorted by pair key.
     var contacts: [Contact] = []
@@ -71,7 +77,7 @@ public final class PhysicsWorld {
         guard d.linearVelocity.isFinite, d.angularVelocity.isFinite else {
             throw PhysicsError("body velocity must be finite, got \(d.linearVelocity), \(d.angularVelocity)")
         }
-        if case .plane = d.shape, d.kind != .static { throw PhysicsError("a plane collider must be static") }
+        if d.shape.isStaticOnly, d.kind != .static { throw PhysicsError("a plane or triangle-mesh collider must be static") }
         var m: Float = 0
         if d.kind == .dynamic {
             if let mass = d.mass {
@@ -88,12 +94,18 @@ public final class PhysicsWorld {
                           ("linearDamping", d.linearDamping), ("angularDamping", d.angularDamping)] {
             guard v >= 0, v.isFinite else { throw PhysicsError("\(name) must be ≥ 0 and finite, got \(v)") }
         }
-        let q = d.rotation.normalized()
+        let frame = d.shape.massFrame
+        let origin = d.rotation.normalized()
+        let q = (origin * frame.rotation).normalized()
+        let centre = d.position + origin.rotate(frame.centre)
         let id = BodyID(Int32(kind.count))
         kind.append(d.kind)
         shape.append(d.shape)
-        position.append(d.position)
+        position.append(centre)
         rotation.append(q)
+        massFrame.append(frame)
+        isBullet.append(d.isBullet)
+        innerRadius.append(d.shape.innerRadius)
         linearVelocity.append(d.kind == .static ? .zero : d.linearVelocity)
         angularVelocity.append(d.kind == .static ? .zero : d.angularVelocity)
         invMass.append(m > 0 ? 1 / m : 0)
@@ -112,7 +124,7 @@ public final class PhysicsWorld {
         isAwake.append(d.kind != .static)
         isEnabled.append(true)
         sleepTime.append(0)
-        let b = d.shape.bounds(position: d.position, rotation: Mat3(q))
+        let b = d.shape.bounds(position: centre, rotation: Mat3(q))
         boundsMin.append(b.min)
         boundsMax.append(b.max)
         reach.append(0.5 * settings.speculativeDistance)
@@ -133,8 +145,20 @@ public final class PhysicsWorld {
 
     // MARK: Reading and steering bodies
 
-    public func position(of id: BodyID) -> Vec3 { valid(id) ? position[Int(id.index)] : .zero }
-    public func rotation(of id: BodyID) -> Quat { valid(id) ? rotation[Int(id.index)] : .identity }
+    /// The body's origin (the frame its descriptor placed; the centre of mass for
+    /// primitives), m.
+    public func position(of id: BodyID) -> Vec3 {
+        guard valid(id) else { return .zero }
+        let i = Int(id.index)
+        return position[i] - rotation(of: id).rotate(massFrame[i].centre)
+    }
+    public func rotation(of id: BodyID) -> Quat {
+        guard valid(id) else { return .identity }
+        let i = Int(id.index)
+        return (rotation[i] * massFrame[i].rotation.conjugate).normalized()
+    }
+    /// The centre of mass, world frame (m).
+    public func centreOfMass(of id: BodyID) -> Vec3 { valid(id) ? position[Int(id.index)] : .zero }
     public func linearVelocity(of id: BodyID) -> Vec3 { valid(id) ? linearVelocity[Int(id.index)] : .zero }
     public func angularVelocity(of id: BodyID) -> Vec3 { valid(id) ? angularVelocity[Int(id.index)] : .zero }
     public func isAwake(_ id: BodyID) -> Bool { valid(id) && isAwake[Int(id.index)] }
@@ -159,8 +183,9 @@ public final class PhysicsWorld {
     public func setPose(_ id: BodyID, position p: Vec3, rotation q: Quat) {
         guard valid(id), p.isFinite, q.vector.isFinite, q.w.isFinite else { return }
         let i = Int(id.index)
-        position[i] = p
-        rotation[i] = q.normalized()
+        let origin = q.normalized()
+        position[i] = p + origin.rotate(massFrame[i].centre)
+        rotation[i] = (origin * massFrame[i].rotation).normalized()
         if kind[i] != .static { wake(i) }
     }
 

@@ -33,6 +33,8 @@ public final class RigidBodySystem: UpdateSystem {
     private var bodyOfEntity: [Entity: BodyID] = [:]
     private var sensorEntities: [Entity] = []
     private var knownSensors: Set<Entity> = []
+    /// Hulls and meshes built from assets, shared by the entities naming them.
+    private var shapes = ColliderShapes()
 
     public init(parameters: Parameters, setup: inout SystemSetup) {
         var settings = parameters
@@ -73,10 +75,10 @@ public final class RigidBodySystem: UpdateSystem {
             for e in world.entities(with: [ps, col]).sorted() where !knownSensors.contains(e) {
                 knownSensors.insert(e)
                 guard let collider = world.get(Collider.self, of: e) else { continue }
-                var d = SensorDescriptor(shape: Self.shape(collider), position: world.get(Position.self, of: e)?.value ?? .zero,
-                                         rotation: world.get(Rotation.self, of: e)?.value ?? .identity)
-                d.mask = collider.mask
                 do {
+                    var d = SensorDescriptor(shape: try shapes.shape(collider, world), position: world.get(Position.self, of: e)?.value ?? .zero,
+                                             rotation: world.get(Rotation.self, of: e)?.value ?? .identity)
+                    d.mask = collider.mask
                     _ = try physics.createSensor(d)
                     sensorEntities.append(e)
                 } catch {
@@ -86,19 +88,7 @@ public final class RigidBodySystem: UpdateSystem {
         }
     }
 
-    static func shape(_ c: Collider) -> Shape {
-        switch c.shape {
-        case "sphere": return .sphere(radius: c.radius)
-        case "capsule": return .capsule(radius: c.radius, halfHeight: c.halfHeight)
-        case "plane": return .plane
-        default: return .box(halfExtents: c.halfExtents)
-        }
-    }
-
     private func descriptor(_ e: Entity, _ body: RigidBody, _ c: Collider, _ world: World) throws(PhysicsError) -> BodyDescriptor {
-        guard ["sphere", "box", "capsule", "plane"].contains(c.shape) else {
-            throw PhysicsError("unknown collider shape \"\(c.shape)\" (known: sphere, box, capsule, plane)")
-        }
         let kind: BodyKind
         switch body.kind {
         case "dynamic": kind = .dynamic
@@ -106,7 +96,7 @@ public final class RigidBodySystem: UpdateSystem {
         case "static": kind = .static
         default: throw PhysicsError("unknown body kind \"\(body.kind)\" (known: dynamic, kinematic, static)")
         }
-        var d = BodyDescriptor(kind: kind, shape: Self.shape(c), position: world.get(Position.self, of: e)?.value ?? .zero,
+        var d = BodyDescriptor(kind: kind, shape: try shapes.shape(c, world), position: world.get(Position.self, of: e)?.value ?? .zero,
                                rotation: world.get(Rotation.self, of: e)?.value ?? .identity)
         d.linearVelocity = world.get(Velocity.self, of: e)?.value ?? .zero
         d.angularVelocity = world.get(AngularVelocity.self, of: e)?.value ?? .zero
@@ -121,6 +111,7 @@ public final class RigidBodySystem: UpdateSystem {
         d.layer = c.layer
         d.mask = c.mask
         d.allowSleep = body.allowSleep
+        d.isBullet = body.bullet
         d.userData = UInt64(e.index) << 32 | UInt64(e.generation)
         return d
     }

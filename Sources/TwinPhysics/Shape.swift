@@ -10,6 +10,31 @@ public enum Shape: Sendable, Hashable {
     case capsule(radius: Float, halfHeight: Float)
     /// The infinite half-space below the local X–Z plane (normal local +Y); static only.
     case plane
+    /// A convex polyhedron; its local frame is its principal frame (see `massFrame`).
+    case hull(ConvexHull)
+    /// Convex children at poses; its local frame is its principal frame.
+    case compound(CompoundShape)
+    /// A static triangle mesh (floors, ramps, racks); static only.
+    case mesh(TriangleMesh)
+
+    /// Where the shape's own frame (centre of mass, principal axes) sits in the frame its
+    /// points or children were given in; the identity for primitives, whose frames are
+    /// already principal.
+    public var massFrame: (centre: Vec3, rotation: Quat) {
+        switch self {
+        case .hull(let h): return h.frame
+        case .compound(let c): return c.frame
+        default: return (.zero, .identity)
+        }
+    }
+
+    /// Only static bodies may have this shape (it has no finite mass).
+    var isStaticOnly: Bool {
+        switch self {
+        case .plane, .mesh: return true
+        default: return false
+        }
+    }
 
     /// Why a shape cannot be simulated, or nil if it is fine.
     public var problem: String? {
@@ -21,7 +46,7 @@ public enum Shape: Sendable, Hashable {
         case .capsule(let r, let hh):
             if bad(r) { return "capsule radius must be a positive finite number of metres, got \(r)" }
             return !(hh >= 0) || !hh.isFinite ? "capsule half height must be ≥ 0 m, got \(hh)" : nil
-        case .plane: return nil
+        case .plane, .hull, .compound, .mesh: return nil  // checked when built
         }
     }
 
@@ -31,7 +56,9 @@ public enum Shape: Sendable, Hashable {
         case .sphere(let r): return 4 / 3 * .pi * r * r * r
         case .box(let h): return 8 * h.x * h.y * h.z
         case .capsule(let r, let hh): return .pi * r * r * (2 * hh) + 4 / 3 * .pi * r * r * r
-        case .plane: return .infinity
+        case .plane, .mesh: return .infinity
+        case .hull(let h): return h.volume
+        case .compound(let c): return c.volume
         }
     }
 
@@ -51,7 +78,9 @@ public enum Shape: Sendable, Hashable {
             let cyl = fc * (r * r / 4 + h2 * h2 / 12)
             let caps = fs * (0.4 * r * r + hh * hh + 0.375 * r * hh)
             return Vec3(cyl + caps, axial, cyl + caps)
-        case .plane: return .zero
+        case .plane, .mesh: return .zero
+        case .hull(let h): return h.unitInertia
+        case .compound(let c): return c.unitInertia
         }
     }
 
@@ -62,7 +91,21 @@ public enum Shape: Sendable, Hashable {
         case .sphere(let r): return r
         case .box(let h): return h.length
         case .capsule(let r, let hh): return r + hh
-        case .plane: return 0
+        case .plane, .mesh: return 0
+        case .hull(let h): return h.radius
+        case .compound(let c): return c.radius
+        }
+    }
+
+    /// Radius of the largest origin-centred sphere inside the shape (m): how far the
+    /// body may move in a step before its centre could pass through a thin wall.
+    var innerRadius: Float {
+        switch self {
+        case .sphere(let r), .capsule(let r, _): return r
+        case .box(let h): return min(h.x, h.y, h.z)
+        case .hull(let h): return max(0, h.faces.reduce(Float.infinity) { min($0, $1.offset) })
+        case .compound(let c): return c.children.reduce(Float.infinity) { min($0, $1.shape.innerRadius) }
+        case .plane, .mesh: return 0
         }
     }
 
@@ -84,6 +127,29 @@ public enum Shape: Sendable, Hashable {
         case .plane:
             let big: Float = 1e9
             return (Vec3(repeating: -big), Vec3(repeating: big))
+        case .hull(let h):
+            var lo = p + r * h.vertices[0], hi = lo
+            for v in h.vertices {
+                let w = p + r * v
+                lo = lo.pointwiseMin(w); hi = hi.pointwiseMax(w)
+            }
+            return (lo, hi)
+        case .compound(let c):
+            var lo = Vec3(repeating: .infinity), hi = -lo
+            for k in c.children.indices {
+                let child = c.placedChild(k, p, r)
+                let b = child.shape.bounds(position: child.position, rotation: child.rotation)
+                lo = lo.pointwiseMin(b.min); hi = hi.pointwiseMax(b.max)
+            }
+            return (lo, hi)
+        case .mesh(let m):
+            let c = (m.boundsMin + m.boundsMax) * 0.5, h = (m.boundsMax - m.boundsMin) * 0.5
+            let e = Vec3(
+                abs(r.c0.x) * h.x + abs(r.c1.x) * h.y + abs(r.c2.x) * h.z,
+                abs(r.c0.y) * h.x + abs(r.c1.y) * h.y + abs(r.c2.y) * h.z,
+                abs(r.c0.z) * h.x + abs(r.c1.z) * h.y + abs(r.c2.z) * h.z)
+            let centre = p + r * c
+            return (centre - e, centre + e)
         }
     }
 }

@@ -96,6 +96,7 @@ enum AssetsSection {
             }
         }
         ctx.world.setResource(library)
+        ctx.world.setResource(library.triangles)
         try VisualReferences.check(against: library, section: json, ctx)
     }
 

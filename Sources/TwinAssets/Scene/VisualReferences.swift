@@ -1,6 +1,7 @@
 import TwinCore
 
-/// Checks that every `Visual.asset` in a scene names an asset the `assets` section declared.
+/// Checks that every `Visual.asset` (and every non-empty `Collider.asset`, the hull or
+/// mesh of a physics collider) in a scene names an asset the `assets` section declared.
 ///
 /// Prefabs and entities are checked in the scene document, so an error points at the
 /// exact `…components.Visual.asset` value (path, line, column); then the built world, so
@@ -11,8 +12,12 @@ enum VisualReferences {
             Suggestions.unknownMessage(kind: "asset", name: id, known: library.ids) + " (Visual.asset names a key of the scene's assets section)"
         }
         func checkComponents(_ components: JSONValue?, at path: [JSONPathComponent]) throws(JSONDecodingError) {
-            guard let value = components?["Visual"]?["asset"], let id = value.stringValue, library[id] == nil else { return }
-            throw JSONDecodingError(path: path + [.key("components"), .key("Visual"), .key("asset")], location: value.location, message: unknown(id))
+            for component in ["Visual", "Collider"] {
+                guard let value = components?[component]?["asset"], let id = value.stringValue, !id.isEmpty, library[id] == nil else { continue }
+                let message = Suggestions.unknownMessage(kind: "asset", name: id, known: library.ids)
+                    + " (\(component).asset names a key of the scene's assets section)"
+                throw JSONDecodingError(path: path + [.key("components"), .key(component), .key("asset")], location: value.location, message: message)
+            }
         }
         for m in ctx.root["prefabs"]?.members ?? [] {
             try checkComponents(m.value["components"], at: [.key("prefabs"), .key(m.key)])
