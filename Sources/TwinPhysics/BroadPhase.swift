@@ -38,6 +38,24 @@ struct BroadPhase {
     var cellSize: Float = 1
     var entries: [UInt64] = []
     var large: [Int] = []
+    /// This step's bounds and filter of every body, copied once so the pair loops read a
+    /// flat array (not the world's properties, which cost an exclusivity check each).
+    var boxes: [Box] = []
+
+    struct Box {
+        var lo: Vec3, hi: Vec3
+        var layer: UInt32, mask: UInt32
+        var dynamic: Bool
+
+        @inline(__always) func overlaps(_ o: Box) -> Bool {
+            lo.x <= o.hi.x && o.lo.x <= hi.x && lo.y <= o.hi.y && o.lo.y <= hi.y && lo.z <= o.hi.z && o.lo.z <= hi.z
+        }
+
+        /// Not both static-or-kinematic, and each one's layer in the other's mask.
+        @inline(__always) func mayCollide(_ o: Box) -> Bool {
+            (dynamic || o.dynamic) && layer & o.mask != 0 && o.layer & mask != 0
+        }
+    }
 
     /// Cell coordinate of a world coordinate, clamped to the grid's range (clamping only
     /// merges far cells, which costs tests, never misses a pair).
@@ -58,8 +76,12 @@ struct BroadPhase {
         chooseCellSize(w)
         entries.removeAll(keepingCapacity: true)
         large.removeAll(keepingCapacity: true)
+        boxes.removeAll(keepingCapacity: true)
+        for i in 0..<n {
+            boxes.append(Box(lo: w.boundsMin[i], hi: w.boundsMax[i], layer: w.layer[i], mask: w.mask[i], dynamic: w.kind[i] == .dynamic))
+        }
         for i in 0..<n where w.isEnabled[i] {
-            let lo = w.boundsMin[i], hi = w.boundsMax[i]
+            let lo = boxes[i].lo, hi = boxes[i].hi
             let x0 = cell(lo.x), y0 = cell(lo.y), z0 = cell(lo.z)
             let x1 = cell(hi.x), y1 = cell(hi.y), z1 = cell(hi.z)
             let cells = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1)
@@ -93,19 +115,21 @@ struct BroadPhase {
         var chunkPairs = [[UInt64]](repeating: [], count: starts.count - 1)
         let grid = self
         entries.withUnsafeBufferPointer { e in
-            nonisolated(unsafe) let entries = e
+        boxes.withUnsafeBufferPointer { b in
+            nonisolated(unsafe) let entries = e, boxes = b
             chunkPairs.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 executor.run(starts.count - 1) { c in
-                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], w)
+                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], boxes)
                 }
             }
+        }
         }
         var pairs: [UInt64] = []
         pairs.reserveCapacity(chunkPairs.reduce(0) { $0 + $1.count } + large.count * 8)
         for c in chunkPairs { pairs.append(contentsOf: c) }
         for l in large {
-            for j in 0..<n where j != l && w.isEnabled[j] && Self.overlaps(w, l, j) && Self.mayCollide(w, l, j) {
+            for j in 0..<n where j != l && w.isEnabled[j] && boxes[l].overlaps(boxes[j]) && boxes[l].mayCollide(boxes[j]) {
                 // Two large bodies meet once (from the smaller index).
                 if large.contains(j) && j < l { continue }
                 pairs.append(Contact.key(l, j))
@@ -115,7 +139,7 @@ struct BroadPhase {
         return pairs
     }
 
-    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ w: PhysicsWorld) -> [UInt64] {
+    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ boxes: UnsafeBufferPointer<Box>) -> [UInt64] {
         var out: [UInt64] = []
         var s = range.lowerBound
         while s < range.upperBound {
@@ -127,8 +151,8 @@ struct BroadPhase {
                     let i = Int(e[p] & 0x3F_FFFF)
                     for q in (p + 1)..<t {
                         let j = Int(e[q] & 0x3F_FFFF)
-                        guard Self.overlaps(w, i, j), Self.mayCollide(w, i, j) else { continue }
-                        let corner = w.boundsMin[i].pointwiseMax(w.boundsMin[j])
+                        guard boxes[i].overlaps(boxes[j]), boxes[i].mayCollide(boxes[j]) else { continue }
+                        let corner = boxes[i].lo.pointwiseMax(boxes[j].lo)
                         guard cellKey(cell(corner.x), cell(corner.y), cell(corner.z)) == key else { continue }
                         out.append(Contact.key(i, j))
                     }
@@ -137,16 +161,6 @@ struct BroadPhase {
             s = t
         }
         return out
-    }
-
-    @inline(__always) static func overlaps(_ w: PhysicsWorld, _ i: Int, _ j: Int) -> Bool {
-        let a0 = w.boundsMin[i], a1 = w.boundsMax[i], b0 = w.boundsMin[j], b1 = w.boundsMax[j]
-        return a0.x <= b1.x && b0.x <= a1.x && a0.y <= b1.y && b0.y <= a1.y && a0.z <= b1.z && b0.z <= a1.z
-    }
-
-    @inline(__always) static func mayCollide(_ w: PhysicsWorld, _ i: Int, _ j: Int) -> Bool {
-        guard w.kind[i] == .dynamic || w.kind[j] == .dynamic else { return false }
-        return w.layer[i] & w.mask[j] != 0 && w.layer[j] & w.mask[i] != 0
     }
 
     /// Cells about twice the mean dynamic body's bounding radius: most bodies cover
