@@ -36,8 +36,19 @@ struct BroadPhase {
     static let cellRange = Int64(1) << 14
 
     var cellSize: Float = 1
+    /// Sorted cell words of the moving bodies, rebuilt every step.
     var entries: [UInt64] = []
-    var large: [Int] = []
+    /// Sorted cell words and large bodies of the resting bodies, and the bounds and cell
+    /// size they were built from.
+    var restingEntries: [UInt64] = []
+    var restingLarge: [Int] = []
+    var cachedResting: [RestingBody] = []
+    var cachedCellSize: Float = 0
+
+    struct RestingBody: Equatable {
+        var index: Int32
+        var lo: Vec3, hi: Vec3
+    }
     /// This step's bounds and filter of every body, copied once so the pair loops read a
     /// flat array (not the world's properties, which cost an exclusivity check each).
     var boxes: [Box] = []
@@ -70,37 +81,35 @@ struct BroadPhase {
     }
 
     /// Sorted unique pair keys (`Contact.key`) of bodies whose bounds overlap and that may
-    /// collide (not both static-or-kinematic, layers match, both enabled).
+    /// collide (not both static-or-kinematic, layers match, both enabled), at least one of
+    /// them moving (`PhysicsWorld.movesInBroadphase`): pairs of two resting bodies cannot
+    /// change, and `mergeContacts` keeps them.
     mutating func findPairs(_ w: PhysicsWorld, executor: ParallelExecutor) -> [UInt64] {
         let n = w.bodyCount
         chooseCellSize(w)
-        entries.removeAll(keepingCapacity: true)
-        large.removeAll(keepingCapacity: true)
         boxes.removeAll(keepingCapacity: true)
         for i in 0..<n {
             boxes.append(Box(lo: w.boundsMin[i], hi: w.boundsMax[i], layer: w.layer[i], mask: w.mask[i], dynamic: w.kind[i] == .dynamic))
         }
+        var moving: [Int] = [], resting: [Int] = []
         for i in 0..<n where w.isEnabled[i] {
-            let lo = boxes[i].lo, hi = boxes[i].hi
-            let x0 = cell(lo.x), y0 = cell(lo.y), z0 = cell(lo.z)
-            let x1 = cell(hi.x), y1 = cell(hi.y), z1 = cell(hi.z)
-            let cells = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1)
-            if cells > Int64(Self.maxCellsPerBody) { large.append(i); continue }
-            var x = x0
-            while x <= x1 {
-                var y = y0
-                while y <= y1 {
-                    var z = z0
-                    while z <= z1 {
-                        entries.append(cellKey(x, y, z) << 22 | UInt64(i))
-                        z += 1
-                    }
-                    y += 1
-                }
-                x += 1
-            }
+            if w.movesInBroadphase(i) { moving.append(i) } else { resting.append(i) }
         }
+        entries.removeAll(keepingCapacity: true)
+        var large: [Int] = []
+        addEntries(moving, to: &entries, large: &large)
         entries.sort()
+        // Resting bodies (static, asleep) keep their sorted entries while none of them
+        // changes: a sleeping heap costs a comparison per body, not a sort.
+        let restingBounds = resting.map { RestingBody(index: Int32($0), lo: boxes[$0].lo, hi: boxes[$0].hi) }
+        if restingBounds != cachedResting || cellSize != cachedCellSize {
+            restingEntries.removeAll(keepingCapacity: true)
+            restingLarge.removeAll(keepingCapacity: true)
+            addEntries(resting, to: &restingEntries, large: &restingLarge)
+            restingEntries.sort()
+            cachedResting = restingBounds
+            cachedCellSize = cellSize
+        }
 
         // Chunks start at run boundaries so a cell's run is never split.
         var starts: [Int] = [0]
@@ -115,23 +124,31 @@ struct BroadPhase {
         var chunkPairs = [[UInt64]](repeating: [], count: starts.count - 1)
         let grid = self
         entries.withUnsafeBufferPointer { e in
+        restingEntries.withUnsafeBufferPointer { r in
         boxes.withUnsafeBufferPointer { b in
-            nonisolated(unsafe) let entries = e, boxes = b
+            nonisolated(unsafe) let entries = e, rest = r, boxes = b
             chunkPairs.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 executor.run(starts.count - 1) { c in
-                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], boxes)
+                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], rest, boxes)
                 }
             }
         }
         }
+        }
         var pairs: [UInt64] = []
-        pairs.reserveCapacity(chunkPairs.reduce(0) { $0 + $1.count } + large.count * 8)
+        pairs.reserveCapacity(chunkPairs.reduce(0) { $0 + $1.count } + (large.count + restingLarge.count) * 8)
         for c in chunkPairs { pairs.append(contentsOf: c) }
+        // Large bodies meet every body by bounds: a moving one all, a resting one the
+        // moving ones; two large moving bodies once (from the smaller index).
         for l in large {
             for j in 0..<n where j != l && w.isEnabled[j] && boxes[l].overlaps(boxes[j]) && boxes[l].mayCollide(boxes[j]) {
-                // Two large bodies meet once (from the smaller index).
                 if large.contains(j) && j < l { continue }
+                pairs.append(Contact.key(l, j))
+            }
+        }
+        for l in restingLarge {
+            for j in moving where !large.contains(j) && boxes[l].overlaps(boxes[j]) && boxes[l].mayCollide(boxes[j]) {
                 pairs.append(Contact.key(l, j))
             }
         }
@@ -139,24 +156,62 @@ struct BroadPhase {
         return pairs
     }
 
-    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ boxes: UnsafeBufferPointer<Box>) -> [UInt64] {
+    /// One sorted word per grid cell each body covers; bodies covering too many cells
+    /// go to `large`.
+    private func addEntries(_ bodies: [Int], to out: inout [UInt64], large: inout [Int]) {
+        for i in bodies {
+            let lo = boxes[i].lo, hi = boxes[i].hi
+            let x0 = cell(lo.x), y0 = cell(lo.y), z0 = cell(lo.z)
+            let x1 = cell(hi.x), y1 = cell(hi.y), z1 = cell(hi.z)
+            let cells = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1)
+            if cells > Int64(Self.maxCellsPerBody) { large.append(i); continue }
+            var x = x0
+            while x <= x1 {
+                var y = y0
+                while y <= y1 {
+                    var z = z0
+                    while z <= z1 {
+                        out.append(cellKey(x, y, z) << 22 | UInt64(i))
+                        z += 1
+                    }
+                    y += 1
+                }
+                x += 1
+            }
+        }
+    }
+
+    /// Pairs of the moving bodies' runs in `range`: within a run, and with the resting
+    /// bodies' run of the same cell; each pair only in the cell of its intersection's low
+    /// corner.
+    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ rest: UnsafeBufferPointer<UInt64>,
+                             _ boxes: UnsafeBufferPointer<Box>) -> [UInt64] {
         var out: [UInt64] = []
+        @inline(__always) func test(_ i: Int, _ j: Int, _ key: UInt64) {
+            guard boxes[i].overlaps(boxes[j]), boxes[i].mayCollide(boxes[j]) else { return }
+            let corner = boxes[i].lo.pointwiseMax(boxes[j].lo)
+            guard cellKey(cell(corner.x), cell(corner.y), cell(corner.z)) == key else { return }
+            out.append(Contact.key(i, j))
+        }
         var s = range.lowerBound
         while s < range.upperBound {
             let key = e[s] >> 22
             var t = s + 1
             while t < range.upperBound && e[t] >> 22 == key { t += 1 }
-            if t - s > 1 {
-                for p in s..<(t - 1) {
-                    let i = Int(e[p] & 0x3F_FFFF)
-                    for q in (p + 1)..<t {
-                        let j = Int(e[q] & 0x3F_FFFF)
-                        guard boxes[i].overlaps(boxes[j]), boxes[i].mayCollide(boxes[j]) else { continue }
-                        let corner = boxes[i].lo.pointwiseMax(boxes[j].lo)
-                        guard cellKey(cell(corner.x), cell(corner.y), cell(corner.z)) == key else { continue }
-                        out.append(Contact.key(i, j))
-                    }
-                }
+            for p in s..<t {
+                let i = Int(e[p] & 0x3F_FFFF)
+                for q in (p + 1)..<t { test(i, Int(e[q] & 0x3F_FFFF), key) }
+            }
+            // The resting run of this cell: binary search for its first word.
+            var lo = 0, hi = rest.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if rest[mid] >> 22 < key { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < rest.count && rest[lo] >> 22 == key {
+                let j = Int(rest[lo] & 0x3F_FFFF)
+                for p in s..<t { test(Int(e[p] & 0x3F_FFFF), j, key) }
+                lo += 1
             }
             s = t
         }

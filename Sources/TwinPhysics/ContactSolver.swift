@@ -192,6 +192,8 @@ enum ContactSolver {
             impulse = newImpulse - old
             p.pointee.normalImpulse = newImpulse
             p.pointee.maxNormalImpulse = wideMax(p.pointee.maxNormalImpulse, impulse)
+            // A substep's impulse is the relax pass's result (friction leaves it alone).
+            if !useBias { p.pointee.totalNormalImpulse += newImpulse }
             A.v -= n * (impulse * c.invMassA)
             A.w -= p.pointee.aA * impulse
             B.v += n * (impulse * c.invMassB)

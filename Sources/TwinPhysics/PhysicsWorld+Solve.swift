@@ -60,7 +60,6 @@ extension PhysicsWorld {
                 colours.forEachGroup(executor: executor) {
                     ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, useBias: false)
                 }
-                for k in wp.indices { wp[k].totalNormalImpulse += wp[k].normalImpulse }
             }
             let threshold = settings.restitutionThreshold
             colours.forEachGroup(executor: executor) { ContactSolver.restitution(gs[$0], pts + 4 * $0, bodies, threshold: threshold) }
@@ -86,39 +85,42 @@ extension PhysicsWorld {
     ) -> ([WideConstraint], [WidePoint]) {
         var groups = [WideConstraint](repeating: WideConstraint(), count: colours.groups.count)
         var wide = [WidePoint](repeating: WidePoint(), count: 4 * colours.groups.count)
+        // Lanes are written in place: a group is 0.5 kB and a point slot 448 bytes.
+        groups.withUnsafeMutableBufferPointer { groups in
+        wide.withUnsafeMutableBufferPointer { wide in
         for (g, members) in colours.groups.enumerated() {
-            var w = WideConstraint()
-            w.a = SIMD4(repeating: dummy)
-            w.b = SIMD4(repeating: dummy)
+            let w = groups.baseAddress! + g
+            w.pointee.a = SIMD4(repeating: dummy)
+            w.pointee.b = SIMD4(repeating: dummy)
             for (l, ci) in members.enumerated() {
                 let c = constraints[ci]
                 let a = Int(c.a), b = Int(c.b)
-                w.a[l] = c.a; w.b[l] = c.b
-                w.normal[lane: l] = c.normal; w.t1[lane: l] = c.t1; w.t2[lane: l] = c.t2
-                w.invMassA[l] = mass.invMass[a]; w.invMassB[l] = mass.invMass[b]
-                w.invIA.set(l, mass.invI[a]); w.invIB.set(l, mass.invI[b])
-                w.friction[l] = c.friction; w.restitution[l] = c.restitution
-                w.surface1[l] = c.surface1; w.surface2[l] = c.surface2
+                w.pointee.a[l] = c.a; w.pointee.b[l] = c.b
+                w.pointee.normal[lane: l] = c.normal; w.pointee.t1[lane: l] = c.t1; w.pointee.t2[lane: l] = c.t2
+                w.pointee.invMassA[l] = mass.invMass[a]; w.pointee.invMassB[l] = mass.invMass[b]
+                w.pointee.invIA.set(l, mass.invI[a]); w.pointee.invIB.set(l, mass.invI[b])
+                w.pointee.friction[l] = c.friction; w.pointee.restitution[l] = c.restitution
+                w.pointee.surface1[l] = c.surface1; w.pointee.surface2[l] = c.surface2
                 let s = c.isStatic ? staticSoft : soft
-                w.biasRate[l] = s.biasRate; w.massScale[l] = s.massScale; w.impulseScale[l] = s.impulseScale
-                w.pointCount = max(w.pointCount, Int(c.pointCount))
+                w.pointee.biasRate[l] = s.biasRate; w.pointee.massScale[l] = s.massScale; w.pointee.impulseScale[l] = s.impulseScale
+                w.pointee.pointCount = max(w.pointee.pointCount, Int(c.pointCount))
                 for j in 0..<Int(c.pointCount) {
                     let p = points[Int(c.pointStart) + j]
                     let rnA = p.rA.cross(c.normal), rnB = p.rB.cross(c.normal)
-                    var q = wide[4 * g + j]
-                    q.rA[lane: l] = p.rA; q.rB[lane: l] = p.rB
-                    q.rnA[lane: l] = rnA; q.rnB[lane: l] = rnB
-                    q.aA[lane: l] = mass.invI[a] * rnA; q.aB[lane: l] = mass.invI[b] * rnB
-                    q.baseSeparation[l] = p.baseSeparation
-                    q.normalMass[l] = p.normalMass
-                    q.tangentMass1[l] = p.tangentMass1; q.tangentMass2[l] = p.tangentMass2
-                    q.normalImpulse[l] = p.normalImpulse
-                    q.tangentImpulse1[l] = p.tangentImpulse1; q.tangentImpulse2[l] = p.tangentImpulse2
-                    q.relativeVelocity[l] = p.relativeVelocity
-                    wide[4 * g + j] = q
+                    let q = wide.baseAddress! + (4 * g + j)
+                    q.pointee.rA[lane: l] = p.rA; q.pointee.rB[lane: l] = p.rB
+                    q.pointee.rnA[lane: l] = rnA; q.pointee.rnB[lane: l] = rnB
+                    q.pointee.aA[lane: l] = mass.invI[a] * rnA; q.pointee.aB[lane: l] = mass.invI[b] * rnB
+                    q.pointee.baseSeparation[l] = p.baseSeparation
+                    q.pointee.normalMass[l] = p.normalMass
+                    q.pointee.tangentMass1[l] = p.tangentMass1; q.pointee.tangentMass2[l] = p.tangentMass2
+                    q.pointee.normalImpulse[l] = p.normalImpulse
+                    q.pointee.tangentImpulse1[l] = p.tangentImpulse1; q.pointee.tangentImpulse2[l] = p.tangentImpulse2
+                    q.pointee.relativeVelocity[l] = p.relativeVelocity
                 }
             }
-            groups[g] = w
+        }
+        }
         }
         return (groups, wide)
     }
