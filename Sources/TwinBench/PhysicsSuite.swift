@@ -81,6 +81,12 @@ public enum PhysicsSuite: BenchmarkSuite {
         let executor = ParallelExecutor(workers: workers)
         let steps = options.quick ? 60 : 600
         let peerBudget = options.quick ? 5.0 : 60.0
+        // Release must reproduce the golden run of the debug test (GoldenHashTests).
+        let golden = PhysicsScenes.pileHash(executor: executor)
+        let goldenNote = golden == PhysicsScenes.goldenPileHash
+            ? "golden hash matches"
+            : "GOLDEN HASH MISMATCH: \(String(golden, radix: 16)), expected \(String(PhysicsScenes.goldenPileHash, radix: 16))"
+        log("  golden run (1,000 pile, \(PhysicsScenes.goldenSteps) steps): \(goldenNote)")
         for (n, label, target) in [(1_000, "pile_1k", 500_000.0), (10_000, "pile_10k", 150_000.0)] where options.includes(label) {
             let ours = runPile(n, steps: steps, executor: executor)
             let peer = peers(n, budget: peerBudget, log: log)
@@ -90,7 +96,7 @@ public enum PhysicsSuite: BenchmarkSuite {
                 unit: "body-steps/s", value: ours.bodyStepsPerSecond, peer: peer.map { "\($0.name) (same run)" },
                 peerValue: peer?.rate, target: target, higherIsBetter: true,
                 note: "\(workers) workers; \(Int(ours.bodyStepsPerCPUSecond)) body-steps per CPU second (peer \(Int(peer?.cpuRate ?? 0))); \(describe(ours.profile)); after \(steps) steps: \(report)"
-                    + "; peers timed on at most \(Int(peerBudget)) s of stepping")
+                    + "; peers timed on at most \(Int(peerBudget)) s of stepping; \(goldenNote)")
             log(String(format: "  %-8@ %10.0f body-steps/s  peer %@  ×%@", label as NSString, r.value,
                        (peer.map { String(format: "%@ %.0f", $0.name as NSString, $0.rate) } ?? "n/a") as NSString,
                        (r.peerRatio.map { String(format: "%.1f", $0) } ?? "-") as NSString))

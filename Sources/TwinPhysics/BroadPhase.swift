@@ -23,10 +23,21 @@ import TwinMath
 //
 // Bodies too large for the grid (planes, a factory floor slab: more than
 // `maxCellsPerBody` cells) sit in a short "large" list tested against every body by
-// bounds. Sweep-and-prune was the other candidate: one sorted axis degrades when
-// bodies line up on it (a conveyor, a pile's columns), which the grid does not.
-// What the grid gives up is a tree's cheap ray casts over huge static meshes; the
-// query functions therefore walk bounds linearly today.
+// bounds.
+//
+// Resting bodies (static, asleep) are not searched against each other: nothing between
+// them can change, and the contact merge keeps their pairs. Their sorted words are
+// cached and rebuilt only when one of them changes (a body falls asleep, wakes, or a
+// static body is moved), so a sleeping heap costs one comparison per body per step;
+// the moving bodies' words are sorted every step and each of their cells is also
+// looked up in the resting words.
+//
+// Measured against sweep-and-prune on x (sort by lower bound, sweep; same pair set),
+// CPU time per call on the P4 piles, release build: 1,000 boxes 0.22 ms grid vs
+// 1.3 ms SAP; 10,000 boxes 1.6 ms vs 15 ms — the pile's columns line up on every axis,
+// so the sweep tests hundreds of x-overlapping candidates per body. A dynamic AABB
+// tree was not built here; what the grid gives up is a tree's cheap ray casts over huge
+// static meshes, so the query functions walk bounds linearly today.
 
 /// Candidate pairs from fattened bounds on a uniform grid; see the essay above.
 struct BroadPhase {
@@ -36,8 +47,37 @@ struct BroadPhase {
     static let cellRange = Int64(1) << 14
 
     var cellSize: Float = 1
+    /// Sorted cell words of the moving bodies, rebuilt every step.
     var entries: [UInt64] = []
-    var large: [Int] = []
+    /// Sorted cell words and large bodies of the resting bodies, and the bounds and cell
+    /// size they were built from.
+    var restingEntries: [UInt64] = []
+    var restingLarge: [Int] = []
+    var cachedResting: [RestingBody] = []
+    var cachedCellSize: Float = 0
+
+    struct RestingBody: Equatable {
+        var index: Int32
+        var lo: Vec3, hi: Vec3
+    }
+    /// This step's bounds and filter of every body, copied once so the pair loops read a
+    /// flat array (not the world's properties, which cost an exclusivity check each).
+    var boxes: [Box] = []
+
+    struct Box {
+        var lo: Vec3, hi: Vec3
+        var layer: UInt32, mask: UInt32
+        var dynamic: Bool
+
+        @inline(__always) func overlaps(_ o: Box) -> Bool {
+            lo.x <= o.hi.x && o.lo.x <= hi.x && lo.y <= o.hi.y && o.lo.y <= hi.y && lo.z <= o.hi.z && o.lo.z <= hi.z
+        }
+
+        /// Not both static-or-kinematic, and each one's layer in the other's mask.
+        @inline(__always) func mayCollide(_ o: Box) -> Bool {
+            (dynamic || o.dynamic) && layer & o.mask != 0 && o.layer & mask != 0
+        }
+    }
 
     /// Cell coordinate of a world coordinate, clamped to the grid's range (clamping only
     /// merges far cells, which costs tests, never misses a pair).
@@ -52,33 +92,35 @@ struct BroadPhase {
     }
 
     /// Sorted unique pair keys (`Contact.key`) of bodies whose bounds overlap and that may
-    /// collide (not both static-or-kinematic, layers match, both enabled).
+    /// collide (not both static-or-kinematic, layers match, both enabled), at least one of
+    /// them moving (`PhysicsWorld.movesInBroadphase`): pairs of two resting bodies cannot
+    /// change, and `mergeContacts` keeps them.
     mutating func findPairs(_ w: PhysicsWorld, executor: ParallelExecutor) -> [UInt64] {
         let n = w.bodyCount
         chooseCellSize(w)
-        entries.removeAll(keepingCapacity: true)
-        large.removeAll(keepingCapacity: true)
-        for i in 0..<n where w.isEnabled[i] {
-            let lo = w.boundsMin[i], hi = w.boundsMax[i]
-            let x0 = cell(lo.x), y0 = cell(lo.y), z0 = cell(lo.z)
-            let x1 = cell(hi.x), y1 = cell(hi.y), z1 = cell(hi.z)
-            let cells = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1)
-            if cells > Int64(Self.maxCellsPerBody) { large.append(i); continue }
-            var x = x0
-            while x <= x1 {
-                var y = y0
-                while y <= y1 {
-                    var z = z0
-                    while z <= z1 {
-                        entries.append(cellKey(x, y, z) << 22 | UInt64(i))
-                        z += 1
-                    }
-                    y += 1
-                }
-                x += 1
-            }
+        boxes.removeAll(keepingCapacity: true)
+        for i in 0..<n {
+            boxes.append(Box(lo: w.boundsMin[i], hi: w.boundsMax[i], layer: w.layer[i], mask: w.mask[i], dynamic: w.kind[i] == .dynamic))
         }
+        var moving: [Int] = [], resting: [Int] = []
+        for i in 0..<n where w.isEnabled[i] {
+            if w.movesInBroadphase(i) { moving.append(i) } else { resting.append(i) }
+        }
+        entries.removeAll(keepingCapacity: true)
+        var large: [Int] = []
+        addEntries(moving, to: &entries, large: &large)
         entries.sort()
+        // Resting bodies (static, asleep) keep their sorted entries while none of them
+        // changes: a sleeping heap costs a comparison per body, not a sort.
+        let restingBounds = resting.map { RestingBody(index: Int32($0), lo: boxes[$0].lo, hi: boxes[$0].hi) }
+        if restingBounds != cachedResting || cellSize != cachedCellSize {
+            restingEntries.removeAll(keepingCapacity: true)
+            restingLarge.removeAll(keepingCapacity: true)
+            addEntries(resting, to: &restingEntries, large: &restingLarge)
+            restingEntries.sort()
+            cachedResting = restingBounds
+            cachedCellSize = cellSize
+        }
 
         // Chunks start at run boundaries so a cell's run is never split.
         var starts: [Int] = [0]
@@ -93,21 +135,31 @@ struct BroadPhase {
         var chunkPairs = [[UInt64]](repeating: [], count: starts.count - 1)
         let grid = self
         entries.withUnsafeBufferPointer { e in
-            nonisolated(unsafe) let entries = e
+        restingEntries.withUnsafeBufferPointer { r in
+        boxes.withUnsafeBufferPointer { b in
+            nonisolated(unsafe) let entries = e, rest = r, boxes = b
             chunkPairs.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 executor.run(starts.count - 1) { c in
-                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], w)
+                    out[c] = grid.pairsInRuns(entries, starts[c]..<starts[c + 1], rest, boxes)
                 }
             }
         }
+        }
+        }
         var pairs: [UInt64] = []
-        pairs.reserveCapacity(chunkPairs.reduce(0) { $0 + $1.count } + large.count * 8)
+        pairs.reserveCapacity(chunkPairs.reduce(0) { $0 + $1.count } + (large.count + restingLarge.count) * 8)
         for c in chunkPairs { pairs.append(contentsOf: c) }
+        // Large bodies meet every body by bounds: a moving one all, a resting one the
+        // moving ones; two large moving bodies once (from the smaller index).
         for l in large {
-            for j in 0..<n where j != l && w.isEnabled[j] && Self.overlaps(w, l, j) && Self.mayCollide(w, l, j) {
-                // Two large bodies meet once (from the smaller index).
+            for j in 0..<n where j != l && w.isEnabled[j] && boxes[l].overlaps(boxes[j]) && boxes[l].mayCollide(boxes[j]) {
                 if large.contains(j) && j < l { continue }
+                pairs.append(Contact.key(l, j))
+            }
+        }
+        for l in restingLarge {
+            for j in moving where !large.contains(j) && boxes[l].overlaps(boxes[j]) && boxes[l].mayCollide(boxes[j]) {
                 pairs.append(Contact.key(l, j))
             }
         }
@@ -115,38 +167,66 @@ struct BroadPhase {
         return pairs
     }
 
-    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ w: PhysicsWorld) -> [UInt64] {
+    /// One sorted word per grid cell each body covers; bodies covering too many cells
+    /// go to `large`.
+    private func addEntries(_ bodies: [Int], to out: inout [UInt64], large: inout [Int]) {
+        for i in bodies {
+            let lo = boxes[i].lo, hi = boxes[i].hi
+            let x0 = cell(lo.x), y0 = cell(lo.y), z0 = cell(lo.z)
+            let x1 = cell(hi.x), y1 = cell(hi.y), z1 = cell(hi.z)
+            let cells = (x1 - x0 + 1) * (y1 - y0 + 1) * (z1 - z0 + 1)
+            if cells > Int64(Self.maxCellsPerBody) { large.append(i); continue }
+            var x = x0
+            while x <= x1 {
+                var y = y0
+                while y <= y1 {
+                    var z = z0
+                    while z <= z1 {
+                        out.append(cellKey(x, y, z) << 22 | UInt64(i))
+                        z += 1
+                    }
+                    y += 1
+                }
+                x += 1
+            }
+        }
+    }
+
+    /// Pairs of the moving bodies' runs in `range`: within a run, and with the resting
+    /// bodies' run of the same cell; each pair only in the cell of its intersection's low
+    /// corner.
+    private func pairsInRuns(_ e: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ rest: UnsafeBufferPointer<UInt64>,
+                             _ boxes: UnsafeBufferPointer<Box>) -> [UInt64] {
         var out: [UInt64] = []
+        @inline(__always) func test(_ i: Int, _ j: Int, _ key: UInt64) {
+            guard boxes[i].overlaps(boxes[j]), boxes[i].mayCollide(boxes[j]) else { return }
+            let corner = boxes[i].lo.pointwiseMax(boxes[j].lo)
+            guard cellKey(cell(corner.x), cell(corner.y), cell(corner.z)) == key else { return }
+            out.append(Contact.key(i, j))
+        }
         var s = range.lowerBound
         while s < range.upperBound {
             let key = e[s] >> 22
             var t = s + 1
             while t < range.upperBound && e[t] >> 22 == key { t += 1 }
-            if t - s > 1 {
-                for p in s..<(t - 1) {
-                    let i = Int(e[p] & 0x3F_FFFF)
-                    for q in (p + 1)..<t {
-                        let j = Int(e[q] & 0x3F_FFFF)
-                        guard Self.overlaps(w, i, j), Self.mayCollide(w, i, j) else { continue }
-                        let corner = w.boundsMin[i].pointwiseMax(w.boundsMin[j])
-                        guard cellKey(cell(corner.x), cell(corner.y), cell(corner.z)) == key else { continue }
-                        out.append(Contact.key(i, j))
-                    }
-                }
+            for p in s..<t {
+                let i = Int(e[p] & 0x3F_FFFF)
+                for q in (p + 1)..<t { test(i, Int(e[q] & 0x3F_FFFF), key) }
+            }
+            // The resting run of this cell: binary search for its first word.
+            var lo = 0, hi = rest.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if rest[mid] >> 22 < key { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < rest.count && rest[lo] >> 22 == key {
+                let j = Int(rest[lo] & 0x3F_FFFF)
+                for p in s..<t { test(Int(e[p] & 0x3F_FFFF), j, key) }
+                lo += 1
             }
             s = t
         }
         return out
-    }
-
-    @inline(__always) static func overlaps(_ w: PhysicsWorld, _ i: Int, _ j: Int) -> Bool {
-        let a0 = w.boundsMin[i], a1 = w.boundsMax[i], b0 = w.boundsMin[j], b1 = w.boundsMax[j]
-        return a0.x <= b1.x && b0.x <= a1.x && a0.y <= b1.y && b0.y <= a1.y && a0.z <= b1.z && b0.z <= a1.z
-    }
-
-    @inline(__always) static func mayCollide(_ w: PhysicsWorld, _ i: Int, _ j: Int) -> Bool {
-        guard w.kind[i] == .dynamic || w.kind[j] == .dynamic else { return false }
-        return w.layer[i] & w.mask[j] != 0 && w.layer[j] & w.mask[i] != 0
     }
 
     /// Cells about twice the mean dynamic body's bounding radius: most bodies cover

@@ -30,23 +30,35 @@ import TwinMath
 //     (`maxNormalImpulse > 0`). A spring-damper contact (MuJoCo's soft contacts) cannot
 //     reproduce a coefficient of restitution and even gains energy at 1/60 s.
 //
+// The solver is wide (Box2D v3's SIMD contact solver, in 3D): constraints of one
+// graph colour touch disjoint dynamic bodies, so they are packed four to a group —
+// lane l of every field belongs to constraint l — and solved with 4-wide SIMD, each
+// operation one instruction for four constraints. Per step, once, the prepare stage
+// computes effective masses and the angular directions `r × n` and `I⁻¹(r × n)` of
+// each point, so the normal rows of a substep are dot products and multiply-adds;
+// friction still forms its cross products in the lanes (cheap there, and it keeps a
+// point's data small). Body velocities and motion since the step began live in a
+// compact 48-byte `SolverBody` array; a group gathers its eight bodies' state into
+// lanes, solves, and scatters the dynamic ones back. Unused lanes point at a dummy
+// body with zero mass and are never written; unused point slots have zero mass and
+// impulse, so they apply nothing. Constraints in the overflow set (bodies with more
+// than 24 colours' worth of contacts) get a group each, solved in order on one thread.
+//
 // Friction is Coulomb with two tangent directions per point, clamped together to the
 // friction cone's circle (μ × normal impulse); conveyor belts add their surface velocity
 // to the tangent velocity target. Impulses are stored with the manifold for the next
 // step's warm start; the friction impulse as a world vector, so it survives the
 // tangent basis turning with the normal.
 
-/// Per-body solver state: velocities, motion since the step began, and inverse mass
-/// properties in the world frame (zero for static, kinematic and sleeping bodies).
+/// Per-body solver state: velocities and motion since the step began (m/s, rad/s, m, rad).
 struct SolverBody {
     var v = Vec3.zero
     var w = Vec3.zero
     var dp = Vec3.zero
     var dTheta = Vec3.zero
-    var invMass: Float = 0
-    var invI = Mat3.zero
 }
 
+/// A contact point as prepared once per step (scalar; packed into `WidePoint` lanes).
 struct ConstraintPoint {
     var rA = Vec3.zero, rB = Vec3.zero
     var baseSeparation: Float = 0
@@ -71,6 +83,35 @@ struct ContactConstraint {
     var isStatic = false
 }
 
+/// Four contact constraints of one colour, lane by lane.
+struct WideConstraint {
+    var a = SIMD4<Int32>.zero, b = SIMD4<Int32>.zero
+    var normal = WideVec3.zero, t1 = WideVec3.zero, t2 = WideVec3.zero
+    /// Zero for static, kinematic, sleeping and dummy bodies: those are never written.
+    var invMassA = Wide.zero, invMassB = Wide.zero
+    var invIA = WideSym3(), invIB = WideSym3()
+    var friction = Wide.zero, restitution = Wide.zero
+    var surface1 = Wide.zero, surface2 = Wide.zero
+    /// Soft contact coefficients of each lane (static contacts are stiffer).
+    var biasRate = Wide.zero, massScale = Wide(repeating: 1), impulseScale = Wide.zero
+    /// The most points of any lane.
+    var pointCount = 0
+}
+
+/// Point slot j of the four constraints of a group.
+struct WidePoint {
+    var rA = WideVec3.zero, rB = WideVec3.zero
+    /// `r × n` and `I⁻¹ (r × n)` for each body: the normal row's angular parts.
+    var rnA = WideVec3.zero, rnB = WideVec3.zero
+    var aA = WideVec3.zero, aB = WideVec3.zero
+    var baseSeparation = Wide.zero
+    var normalMass = Wide.zero, tangentMass1 = Wide.zero, tangentMass2 = Wide.zero
+    var normalImpulse = Wide.zero, tangentImpulse1 = Wide.zero, tangentImpulse2 = Wide.zero
+    var maxNormalImpulse = Wide.zero
+    var relativeVelocity = Wide.zero
+    var totalNormalImpulse = Wide.zero
+}
+
 /// Implicit soft-constraint coefficients for a spring of `hertz` and `zeta` at step `h`.
 struct Softness {
     var biasRate: Float = 0, massScale: Float = 1, impulseScale: Float = 0
@@ -86,111 +127,145 @@ struct Softness {
     }
 }
 
-enum ContactSolver {
-    /// Applies impulse `P` (N·s, on B; −P on A) at anchors `rA`, `rB`.
-    @inline(__always) static func applyImpulse(_ P: Vec3, _ rA: Vec3, _ rB: Vec3, _ A: inout SolverBody, _ B: inout SolverBody) {
-        A.v -= P * A.invMass
-        A.w -= A.invI * rA.cross(P)
-        B.v += P * B.invMass
-        B.w += B.invI * rB.cross(P)
+/// The four bodies on one side of a group, in lanes.
+struct WideBody {
+    var v: WideVec3, w: WideVec3, dp: WideVec3, dTheta: WideVec3
+
+    @inline(__always) init(_ bodies: UnsafeMutableBufferPointer<SolverBody>, _ index: SIMD4<Int32>) {
+        let b0 = bodies[Int(index[0])], b1 = bodies[Int(index[1])], b2 = bodies[Int(index[2])], b3 = bodies[Int(index[3])]
+        v = WideVec3(b0.v, b1.v, b2.v, b3.v)
+        w = WideVec3(b0.w, b1.w, b2.w, b3.w)
+        dp = WideVec3(b0.dp, b1.dp, b2.dp, b3.dp)
+        dTheta = WideVec3(b0.dTheta, b1.dTheta, b2.dTheta, b3.dTheta)
     }
 
-    @inline(__always) static func solveNormal(
-        _ c: ContactConstraint, _ pts: UnsafeMutableBufferPointer<ConstraintPoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>,
-        soft: Softness, staticSoft: Softness, invH: Float, slop: Float, pushOut: Float, useBias: Bool
+    /// Writes the velocities of the lanes with mass back (motion is not changed by the solver).
+    @inline(__always) func store(_ bodies: UnsafeMutableBufferPointer<SolverBody>, _ index: SIMD4<Int32>, _ invMass: Wide) {
+        for l in 0..<4 where invMass[l] > 0 {
+            let k = Int(index[l])
+            bodies[k].v = v[lane: l]
+            bodies[k].w = w[lane: l]
+        }
+    }
+}
+
+enum ContactSolver {
+    @inline(__always) static func applyImpulse(_ P: WideVec3, _ angA: WideVec3, _ angB: WideVec3, _ c: WideConstraint,
+                                               _ A: inout WideBody, _ B: inout WideBody) {
+        A.v -= P * c.invMassA
+        A.w -= c.invIA * angA
+        B.v += P * c.invMassB
+        B.w += c.invIB * angB
+    }
+
+    /// One solve (`useBias`) or relax pass over a group's normal and friction rows.
+    @inline(__always) static func solve(
+        _ c: WideConstraint, _ pts: UnsafeMutablePointer<WidePoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>,
+        invH: Float, slop: Float, pushOut: Float, useBias: Bool
     ) {
-        var A = bodies[Int(c.a)], B = bodies[Int(c.b)]
+        var A = WideBody(bodies, c.a), B = WideBody(bodies, c.b)
         let n = c.normal
-        let s0 = c.isStatic ? staticSoft : soft
-        let dp = B.dp - A.dp
+        let dpn = (B.dp - A.dp).dot(n)
+        let zero = Wide.zero, one = Wide(repeating: 1)
+        let count = c.pointCount
         // The relax pass walks the points backwards: sequential impulses favour the
         // first point, and alternating the order keeps a resting box from rocking.
-        let first = Int(c.pointStart), count = Int(c.pointCount)
         for j in 0..<count {
-            let k = useBias ? first + j : first + count - 1 - j
-            var p = pts[k]
-            let d = dp + B.dTheta.cross(p.rB) - A.dTheta.cross(p.rA)
-            let s = d.dot(n) + p.baseSeparation
-            var bias: Float = 0, massScale: Float = 1, impulseScale: Float = 0
-            if s > slop {
-                bias = s * invH
-            } else if useBias {
-                bias = max(s0.biasRate * s, -pushOut)
-                massScale = s0.massScale
-                impulseScale = s0.impulseScale
+            // Fields are read and written through the pointer: a point is 448 bytes.
+            let p = pts + (useBias ? j : count - 1 - j)
+            let rnA = p.pointee.rnA, rnB = p.pointee.rnB
+            let s = dpn + B.dTheta.dot(rnB) - A.dTheta.dot(rnA) + p.pointee.baseSeparation
+            let speculative = s .> Wide(repeating: slop)
+            var bias = zero, massScale = one, impulseScale = zero
+            if useBias {
+                bias = wideMax(c.biasRate * s, Wide(repeating: -pushOut))
+                massScale = c.massScale
+                impulseScale = c.impulseScale
             }
-            let dv = B.v + B.w.cross(p.rB) - A.v - A.w.cross(p.rA)
-            let vn = dv.dot(n)
-            var impulse = -p.normalMass * massScale * (vn + bias) - impulseScale * p.normalImpulse
-            let newImpulse = max(p.normalImpulse + impulse, 0)
-            impulse = newImpulse - p.normalImpulse
-            p.normalImpulse = newImpulse
-            p.maxNormalImpulse = max(p.maxNormalImpulse, impulse)
-            let P = n * impulse
-            applyImpulse(P, p.rA, p.rB, &A, &B)
-            pts[k] = p
+            bias.replace(with: s * invH, where: speculative)
+            massScale.replace(with: one, where: speculative)
+            impulseScale.replace(with: zero, where: speculative)
+            let vn = (B.v - A.v).dot(n) + B.w.dot(rnB) - A.w.dot(rnA)
+            let old = p.pointee.normalImpulse
+            var impulse = -p.pointee.normalMass * massScale * (vn + bias) - impulseScale * old
+            let newImpulse = wideMax(old + impulse, zero)
+            impulse = newImpulse - old
+            p.pointee.normalImpulse = newImpulse
+            p.pointee.maxNormalImpulse = wideMax(p.pointee.maxNormalImpulse, impulse)
+            // A substep's impulse is the relax pass's result (friction leaves it alone).
+            if !useBias { p.pointee.totalNormalImpulse += newImpulse }
+            A.v -= n * (impulse * c.invMassA)
+            A.w -= p.pointee.aA * impulse
+            B.v += n * (impulse * c.invMassB)
+            B.w += p.pointee.aB * impulse
         }
         for j in 0..<count {
-            let k = useBias ? first + j : first + count - 1 - j
-            var p = pts[k]
-            let dv = B.v + B.w.cross(p.rB) - A.v - A.w.cross(p.rA)
-            let vt1 = dv.dot(c.t1) + c.surface1, vt2 = dv.dot(c.t2) + c.surface2
-            var i1 = p.tangentImpulse1 - p.tangentMass1 * vt1
-            var i2 = p.tangentImpulse2 - p.tangentMass2 * vt2
-            let limit = c.friction * p.normalImpulse
+            let p = pts + (useBias ? j : count - 1 - j)
+            let rA = p.pointee.rA, rB = p.pointee.rB
+            let a1 = rA.cross(c.t1), a2 = rA.cross(c.t2), b1 = rB.cross(c.t1), b2 = rB.cross(c.t2)
+            let dv = B.v - A.v
+            let vt1 = dv.dot(c.t1) + B.w.dot(b1) - A.w.dot(a1) + c.surface1
+            let vt2 = dv.dot(c.t2) + B.w.dot(b2) - A.w.dot(a2) + c.surface2
+            let old1 = p.pointee.tangentImpulse1, old2 = p.pointee.tangentImpulse2
+            var i1 = old1 - p.pointee.tangentMass1 * vt1
+            var i2 = old2 - p.pointee.tangentMass2 * vt2
+            let limit = c.friction * p.pointee.normalImpulse
             let mag2 = i1 * i1 + i2 * i2
-            if mag2 > limit * limit {
-                let scale = mag2 > 0 ? limit / mag2.squareRoot() : 0
-                i1 *= scale; i2 *= scale
+            let over = mag2 .> limit * limit
+            if any(over) {
+                let scale = limit / wideMax(mag2, Wide(repeating: .leastNormalMagnitude)).squareRoot()
+                i1.replace(with: i1 * scale, where: over)
+                i2.replace(with: i2 * scale, where: over)
             }
-            let d1 = i1 - p.tangentImpulse1, d2 = i2 - p.tangentImpulse2
-            p.tangentImpulse1 = i1; p.tangentImpulse2 = i2
-            let P = c.t1 * d1 + c.t2 * d2
-            applyImpulse(P, p.rA, p.rB, &A, &B)
-            pts[k] = p
+            let d1 = i1 - old1, d2 = i2 - old2
+            p.pointee.tangentImpulse1 = i1
+            p.pointee.tangentImpulse2 = i2
+            applyImpulse(c.t1 * d1 + c.t2 * d2, a1 * d1 + a2 * d2, b1 * d1 + b2 * d2, c, &A, &B)
         }
-        // Only dynamic bodies change; static ones are shared by a colour's constraints.
-        if A.invMass > 0 { bodies[Int(c.a)] = A }
-        if B.invMass > 0 { bodies[Int(c.b)] = B }
+        A.store(bodies, c.a, c.invMassA)
+        B.store(bodies, c.b, c.invMassB)
     }
 
     @inline(__always) static func warmStart(
-        _ c: ContactConstraint, _ pts: UnsafeMutableBufferPointer<ConstraintPoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>
+        _ c: WideConstraint, _ pts: UnsafeMutablePointer<WidePoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>
     ) {
-        var A = bodies[Int(c.a)], B = bodies[Int(c.b)]
-        for k in Int(c.pointStart)..<Int(c.pointStart + c.pointCount) {
-            let p = pts[k]
-            let P = c.normal * p.normalImpulse + c.t1 * p.tangentImpulse1 + c.t2 * p.tangentImpulse2
-            applyImpulse(P, p.rA, p.rB, &A, &B)
+        var A = WideBody(bodies, c.a), B = WideBody(bodies, c.b)
+        for k in 0..<c.pointCount {
+            let p = pts + k
+            let P = c.normal * p.pointee.normalImpulse + c.t1 * p.pointee.tangentImpulse1 + c.t2 * p.pointee.tangentImpulse2
+            applyImpulse(P, p.pointee.rA.cross(P), p.pointee.rB.cross(P), c, &A, &B)
         }
-        // Only dynamic bodies change; static ones are shared by a colour's constraints.
-        if A.invMass > 0 { bodies[Int(c.a)] = A }
-        if B.invMass > 0 { bodies[Int(c.b)] = B }
+        A.store(bodies, c.a, c.invMassA)
+        B.store(bodies, c.b, c.invMassB)
     }
 
+    /// Restitution after the substeps, for points that approached faster than
+    /// `threshold` before the step and really carried load.
     @inline(__always) static func restitution(
-        _ c: ContactConstraint, _ pts: UnsafeMutableBufferPointer<ConstraintPoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>,
+        _ c: WideConstraint, _ pts: UnsafeMutablePointer<WidePoint>, _ bodies: UnsafeMutableBufferPointer<SolverBody>,
         threshold: Float
     ) {
-        guard c.restitution > 0 else { return }
-        var A = bodies[Int(c.a)], B = bodies[Int(c.b)]
-        for k in Int(c.pointStart)..<Int(c.pointStart + c.pointCount) {
+        guard any(c.restitution .> 0) else { return }
+        var A = WideBody(bodies, c.a), B = WideBody(bodies, c.b)
+        let n = c.normal, zero = Wide.zero
+        for k in 0..<c.pointCount {
             var p = pts[k]
-            guard p.relativeVelocity < -threshold, p.maxNormalImpulse > 0 else { continue }
-            let dv = B.v + B.w.cross(p.rB) - A.v - A.w.cross(p.rA)
-            let vn = dv.dot(c.normal)
+            let bounces = (p.relativeVelocity .< Wide(repeating: -threshold)) .& (p.maxNormalImpulse .> zero) .& (c.restitution .> zero)
+            guard any(bounces) else { continue }
+            let vn = (B.v - A.v).dot(n) + B.w.dot(p.rnB) - A.w.dot(p.rnA)
             var impulse = -p.normalMass * (vn + c.restitution * p.relativeVelocity)
-            let newImpulse = max(p.normalImpulse + impulse, 0)
-            impulse = newImpulse - p.normalImpulse
-            p.normalImpulse = newImpulse
-            p.maxNormalImpulse = max(p.maxNormalImpulse, impulse)
+            let newImpulse = wideMax(p.normalImpulse + impulse, zero)
+            impulse = (newImpulse - p.normalImpulse).replacing(with: zero, where: .!bounces)
+            p.normalImpulse += impulse
+            p.maxNormalImpulse = wideMax(p.maxNormalImpulse, impulse)
             p.totalNormalImpulse += impulse
-            let P = c.normal * impulse
-            applyImpulse(P, p.rA, p.rB, &A, &B)
+            A.v -= n * (impulse * c.invMassA)
+            A.w -= p.aA * impulse
+            B.v += n * (impulse * c.invMassB)
+            B.w += p.aB * impulse
             pts[k] = p
         }
-        // Only dynamic bodies change; static ones are shared by a colour's constraints.
-        if A.invMass > 0 { bodies[Int(c.a)] = A }
-        if B.invMass > 0 { bodies[Int(c.b)] = B }
+        A.store(bodies, c.a, c.invMassA)
+        B.store(bodies, c.b, c.invMassB)
     }
 }

@@ -103,11 +103,24 @@ extension Manifold {
                 let l = (points[e].point - points[i0].point).lengthSquared
                 if l > far { far = l; i1 = e }
             }
-            var i2 = -1, i3 = -1, hi: Float = 0, lo: Float = 0
+            var i2 = -1, hi: Float = 0, lo: Float = 0
+            func area(_ e: Int) -> Float {
+                (points[i1].point - points[i0].point).cross(points[e].point - points[i0].point).dot(normal)
+            }
             for e in points.indices where e != i0 && e != i1 {
-                let area = (points[i1].point - points[i0].point).cross(points[e].point - points[i0].point).dot(normal)
-                if area > hi { hi = area; i2 = e }
-                if area < lo { lo = area; i3 = e }
+                let a = area(e)
+                if a > hi { hi = a; i2 = e }
+                lo = min(lo, a)
+            }
+            // On the other side, among points spanning (almost) the largest area, the one
+            // nearest the mirror of the first: a face of a regular polygon (a hexagonal
+            // prism's) then rests on a parallelogram centred on it, not on a lopsided quad
+            // whose choice flips with rounding and walks a stack sideways.
+            let mirror = points[i0].point + points[i1].point - (i2 >= 0 ? points[i2].point : points[i0].point)
+            var i3 = -1, near = Float.infinity
+            for e in points.indices where e != i0 && e != i1 && lo < 0 && area(e) <= 0.99 * lo {
+                let d = (points[e].point - mirror).lengthSquared
+                if d < near { near = d; i3 = e }
             }
             pick = [i0, i1] + [i2, i3].filter { $0 >= 0 }
         }

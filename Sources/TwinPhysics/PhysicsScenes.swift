@@ -1,3 +1,4 @@
+import TwinCore
 import TwinMath
 
 /// The validation scenes of `physics.md` (P3 stack, P4 pile), built once for tests and
@@ -40,6 +41,24 @@ public enum PhysicsScenes {
             if let id = try? w.createBody(d) { ids.append(id) }
         }
         return (w, ids)
+    }
+
+    /// Steps of the golden run: the 1,000 pile, 1/60 s, long enough for every box to land
+    /// and the first layers to topple (contacts, friction, colouring and sleep all act).
+    public static let goldenSteps = 180
+
+    /// The state hash of `pile(1000)` after `goldenSteps` steps. Speed work must not
+    /// change it; a change of the physics may, with its reason stated in the commit
+    /// (history: README, physics section).
+    public static let goldenPileHash: UInt64 = 0xb42b_bc05_a9e4_701e
+
+    /// The state hash of `pile(1000)` after `steps` steps of 1/60 s.
+    public static func pileHash(steps: Int = goldenSteps, executor: ParallelExecutor = .serial) -> UInt64 {
+        let (w, _) = pile(1000)
+        for _ in 0..<steps { w.step(dt: 1.0 / 60, executor: executor) }
+        var h = StableHasher()
+        w.hashState(into: &h)
+        return h.value
     }
 
     /// P3: `count` unit cubes (density 1000, μ 0.6) stacked exactly touching on the ground.

@@ -12,40 +12,44 @@ extension PhysicsWorld {
         let pushOut = settings.maxPushOutSpeed, slop = settings.linearSlop
         let gravity = settings.gravity
 
-        // Moving bodies, in index order.
+        // Moving bodies, in index order; one more slot: the dummy body of unused lanes.
+        let n = bodyCount
         var active: [Int32] = []
-        var bodies = [SolverBody](repeating: SolverBody(), count: bodyCount)
-        for i in 0..<bodyCount where isEnabled[i] && kind[i] != .static && (kind[i] == .kinematic || isAwake[i]) {
+        var bodies = [SolverBody](repeating: SolverBody(), count: n + 1)
+        var mass = SolverMass(count: n + 1)
+        for i in 0..<n where isEnabled[i] && kind[i] != .static && (kind[i] == .kinematic || isAwake[i]) {
             active.append(Int32(i))
-            var s = SolverBody()
-            s.v = linearVelocity[i]
-            s.w = angularVelocity[i]
+            bodies[i].v = linearVelocity[i]
+            bodies[i].w = angularVelocity[i]
             if kind[i] == .dynamic {
-                s.invMass = invMass[i]
-                s.invI = Mat3.rotatedDiagonal(Mat3(rotation[i]), invInertia[i])
+                mass.invMass[i] = invMass[i]
+                mass.invI[i] = Mat3.rotatedDiagonal(Mat3(rotation[i]), invInertia[i])
             }
-            bodies[i] = s
         }
-        var (constraints, points) = prepareContacts(bodies, dt: dt)
-        let colours = ConstraintColours(&constraints, bodies: bodies)
+        var (constraints, points) = prepareContacts(bodies, mass, dt: dt)
+        let colours = ConstraintColours(&constraints, invMass: mass.invMass)
+        var (groups, wide) = pack(constraints, points, colours, mass, soft: soft, staticSoft: staticSoft, dummy: Int32(n))
+        let dynamic = active.filter { kind[Int($0)] == .dynamic }
+        var gravityStep = [Vec3](), damping = [(Float, Float)]()
+        for i in dynamic {
+            gravityStep.append(gravity * (gravityScale[Int(i)] * h))
+            damping.append((1 / (1 + h * linearDamping[Int(i)]), 1 / (1 + h * angularDamping[Int(i)])))
+        }
 
         bodies.withUnsafeMutableBufferPointer { bodies in
-        points.withUnsafeMutableBufferPointer { pts in
-        constraints.withUnsafeBufferPointer { cons in
+        wide.withUnsafeMutableBufferPointer { wp in
+        groups.withUnsafeBufferPointer { gs in
         rotation.withUnsafeMutableBufferPointer { rot in
+            let pts = wp.baseAddress!
             for _ in 0..<substeps {
-                for i in active where kind[Int(i)] == .dynamic {
+                for (j, i) in dynamic.enumerated() {
                     let k = Int(i)
-                    var b = bodies[k]
-                    b.v += gravity * (gravityScale[k] * h)
-                    b.v *= 1 / (1 + h * linearDamping[k])
-                    b.w *= 1 / (1 + h * angularDamping[k])
-                    bodies[k] = b
+                    bodies[k].v = (bodies[k].v + gravityStep[j]) * damping[j].0
+                    bodies[k].w *= damping[j].1
                 }
-                colours.forEach(executor: executor) { ContactSolver.warmStart(cons[$0], pts, bodies) }
-                colours.forEach(executor: executor) {
-                    ContactSolver.solveNormal(cons[$0], pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
-                                              slop: slop, pushOut: pushOut, useBias: true)
+                colours.forEachGroup(executor: executor) { ContactSolver.warmStart(gs[$0], pts + 4 * $0, bodies) }
+                colours.forEachGroup(executor: executor) {
+                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, useBias: true)
                 }
                 for i in active {
                     let k = Int(i)
@@ -53,14 +57,12 @@ extension PhysicsWorld {
                     bodies[k].dTheta += bodies[k].w * h
                     rot[k] = rot[k].integrated(angularVelocity: bodies[k].w, dt: h)
                 }
-                colours.forEach(executor: executor) {
-                    ContactSolver.solveNormal(cons[$0], pts, bodies, soft: soft, staticSoft: staticSoft, invH: invH,
-                                              slop: slop, pushOut: pushOut, useBias: false)
+                colours.forEachGroup(executor: executor) {
+                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, useBias: false)
                 }
-                for k in pts.indices { pts[k].totalNormalImpulse += pts[k].normalImpulse }
             }
             let threshold = settings.restitutionThreshold
-            colours.forEach(executor: executor) { ContactSolver.restitution(cons[$0], pts, bodies, threshold: threshold) }
+            colours.forEachGroup(executor: executor) { ContactSolver.restitution(gs[$0], pts + 4 * $0, bodies, threshold: threshold) }
         }
         }
         }
@@ -72,12 +74,79 @@ extension PhysicsWorld {
             linearVelocity[k] = bodies[k].v
             angularVelocity[k] = bodies[k].w
         }
+        unpack(wide, colours, constraints, &points)
         storeImpulses(constraints, points)
+    }
+
+    /// Packs the coloured constraints four to a group (see ContactSolver.swift).
+    private func pack(
+        _ constraints: [ContactConstraint], _ points: [ConstraintPoint], _ colours: ConstraintColours, _ mass: SolverMass,
+        soft: Softness, staticSoft: Softness, dummy: Int32
+    ) -> ([WideConstraint], [WidePoint]) {
+        var groups = [WideConstraint](repeating: WideConstraint(), count: colours.groups.count)
+        var wide = [WidePoint](repeating: WidePoint(), count: 4 * colours.groups.count)
+        // Lanes are written in place: a group is 0.5 kB and a point slot 448 bytes.
+        groups.withUnsafeMutableBufferPointer { groups in
+        wide.withUnsafeMutableBufferPointer { wide in
+        for (g, members) in colours.groups.enumerated() {
+            let w = groups.baseAddress! + g
+            w.pointee.a = SIMD4(repeating: dummy)
+            w.pointee.b = SIMD4(repeating: dummy)
+            for (l, ci) in members.enumerated() {
+                let c = constraints[ci]
+                let a = Int(c.a), b = Int(c.b)
+                w.pointee.a[l] = c.a; w.pointee.b[l] = c.b
+                w.pointee.normal[lane: l] = c.normal; w.pointee.t1[lane: l] = c.t1; w.pointee.t2[lane: l] = c.t2
+                w.pointee.invMassA[l] = mass.invMass[a]; w.pointee.invMassB[l] = mass.invMass[b]
+                w.pointee.invIA.set(l, mass.invI[a]); w.pointee.invIB.set(l, mass.invI[b])
+                w.pointee.friction[l] = c.friction; w.pointee.restitution[l] = c.restitution
+                w.pointee.surface1[l] = c.surface1; w.pointee.surface2[l] = c.surface2
+                let s = c.isStatic ? staticSoft : soft
+                w.pointee.biasRate[l] = s.biasRate; w.pointee.massScale[l] = s.massScale; w.pointee.impulseScale[l] = s.impulseScale
+                w.pointee.pointCount = max(w.pointee.pointCount, Int(c.pointCount))
+                for j in 0..<Int(c.pointCount) {
+                    let p = points[Int(c.pointStart) + j]
+                    let rnA = p.rA.cross(c.normal), rnB = p.rB.cross(c.normal)
+                    let q = wide.baseAddress! + (4 * g + j)
+                    q.pointee.rA[lane: l] = p.rA; q.pointee.rB[lane: l] = p.rB
+                    q.pointee.rnA[lane: l] = rnA; q.pointee.rnB[lane: l] = rnB
+                    q.pointee.aA[lane: l] = mass.invI[a] * rnA; q.pointee.aB[lane: l] = mass.invI[b] * rnB
+                    q.pointee.baseSeparation[l] = p.baseSeparation
+                    q.pointee.normalMass[l] = p.normalMass
+                    q.pointee.tangentMass1[l] = p.tangentMass1; q.pointee.tangentMass2[l] = p.tangentMass2
+                    q.pointee.normalImpulse[l] = p.normalImpulse
+                    q.pointee.tangentImpulse1[l] = p.tangentImpulse1; q.pointee.tangentImpulse2[l] = p.tangentImpulse2
+                    q.pointee.relativeVelocity[l] = p.relativeVelocity
+                }
+            }
+        }
+        }
+        }
+        return (groups, wide)
+    }
+
+    /// Copies the solved impulses back to the scalar points.
+    private func unpack(_ wide: [WidePoint], _ colours: ConstraintColours, _ constraints: [ContactConstraint],
+                        _ points: inout [ConstraintPoint]) {
+        for (g, members) in colours.groups.enumerated() {
+            for (l, ci) in members.enumerated() {
+                let c = constraints[ci]
+                for j in 0..<Int(c.pointCount) {
+                    let q = wide[4 * g + j]
+                    let k = Int(c.pointStart) + j
+                    points[k].normalImpulse = q.normalImpulse[l]
+                    points[k].tangentImpulse1 = q.tangentImpulse1[l]
+                    points[k].tangentImpulse2 = q.tangentImpulse2[l]
+                    points[k].maxNormalImpulse = q.maxNormalImpulse[l]
+                    points[k].totalNormalImpulse = q.totalNormalImpulse[l]
+                }
+            }
+        }
     }
 
     /// Solver constraints for touching manifolds with an awake body: anchors, effective
     /// masses, warm-start impulses and the pre-step normal velocity (for restitution).
-    private func prepareContacts(_ bodies: [SolverBody], dt: Float) -> ([ContactConstraint], [ConstraintPoint]) {
+    private func prepareContacts(_ bodies: [SolverBody], _ mass: SolverMass, dt: Float) -> ([ContactConstraint], [ConstraintPoint]) {
         let gravity = settings.gravity
         func falls(_ i: Int) -> Float { kind[i] == .dynamic && isAwake[i] ? gravityScale[i] : 0 }
         var constraints: [ContactConstraint] = []
@@ -88,6 +157,7 @@ extension PhysicsWorld {
             guard moving else { continue }
             let m = contact.manifold
             let A = bodies[a], B = bodies[b]
+            let mA = mass.invMass[a], mB = mass.invMass[b], iA = mass.invI[a], iB = mass.invI[b]
             var c = ContactConstraint()
             c.a = Int32(a); c.b = Int32(b); c.contact = Int32(index)
             c.normal = m.normal
@@ -106,9 +176,9 @@ extension PhysicsWorld {
                 var p = ConstraintPoint()
                 p.rA = mp.anchorA; p.rB = mp.anchorB
                 p.baseSeparation = mp.separation
-                p.normalMass = effectiveMass(A, B, p.rA, p.rB, c.normal)
-                p.tangentMass1 = effectiveMass(A, B, p.rA, p.rB, c.t1)
-                p.tangentMass2 = effectiveMass(A, B, p.rA, p.rB, c.t2)
+                p.normalMass = effectiveMass(mA, iA, mB, iB, p.rA, p.rB, c.normal)
+                p.tangentMass1 = effectiveMass(mA, iA, mB, iB, p.rA, p.rB, c.t1)
+                p.tangentMass2 = effectiveMass(mA, iA, mB, iB, p.rA, p.rB, c.t2)
                 p.normalImpulse = mp.normalImpulse
                 p.tangentImpulse1 = mp.tangentImpulse.dot(c.t1)
                 p.tangentImpulse2 = mp.tangentImpulse.dot(c.t2)
@@ -132,9 +202,9 @@ extension PhysicsWorld {
         return t <= dt ? arrival : vn
     }
 
-    @inline(__always) private func effectiveMass(_ A: SolverBody, _ B: SolverBody, _ rA: Vec3, _ rB: Vec3, _ d: Vec3) -> Float {
+    @inline(__always) private func effectiveMass(_ mA: Float, _ iA: Mat3, _ mB: Float, _ iB: Mat3, _ rA: Vec3, _ rB: Vec3, _ d: Vec3) -> Float {
         let ra = rA.cross(d), rb = rB.cross(d)
-        let k = A.invMass + B.invMass + ra.dot(A.invI * ra) + rb.dot(B.invI * rb)
+        let k = mA + mB + ra.dot(iA * ra) + rb.dot(iB * rb)
         return k > 0 ? 1 / k : 0
     }
 
@@ -166,5 +236,16 @@ extension PhysicsWorld {
         }
         // Constraints are in colour order; events are in pair order.
         events.hits.sort { ($0.a, $0.b) < ($1.a, $1.b) }
+    }
+}
+
+/// Inverse mass and world inverse inertia of the bodies the solver may move (zero for
+/// the others).
+struct SolverMass {
+    var invMass: [Float]
+    var invI: [Mat3]
+    init(count: Int) {
+        invMass = [Float](repeating: 0, count: count)
+        invI = [Mat3](repeating: .zero, count: count)
     }
 }

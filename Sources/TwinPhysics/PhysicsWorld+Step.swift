@@ -45,15 +45,31 @@ extension PhysicsWorld {
         }
     }
 
-    /// Keeps contacts of pairs still overlapping (their impulses warm start), adds new
-    /// pairs, drops the rest; both lists are sorted by key, so this is one merge.
+    /// Does body `i` take part in this step's pair search? Kinematic bodies always (other
+    /// systems may move them without waking them); static and sleeping bodies do not.
+    @inline(__always) func movesInBroadphase(_ i: Int) -> Bool {
+        kind[i] == .kinematic || (kind[i] == .dynamic && isAwake[i])
+    }
+
+    /// Keeps contacts of pairs still overlapping (their impulses warm start) and of two
+    /// resting bodies (not searched: nothing between them changed), adds new pairs, drops
+    /// the rest; both lists are sorted by key, so this is one merge.
     func mergeContacts(_ pairs: [UInt64]) {
+        // Most steps keep every contact and find no new pair: nothing to merge or copy.
+        var same = true, i = 0
+        for c in contacts {
+            if i < pairs.count && pairs[i] == c.key { i += 1; continue }
+            if isEnabled[c.a] && isEnabled[c.b] && !movesInBroadphase(c.a) && !movesInBroadphase(c.b) { continue }
+            same = false
+            break
+        }
+        if same && i == pairs.count { return }
         var merged: [Contact] = []
         merged.reserveCapacity(pairs.count)
         var j = 0
         for key in pairs {
             while j < contacts.count && contacts[j].key < key {
-                endContact(contacts[j])
+                keepOrEnd(contacts[j], &merged)
                 j += 1
             }
             if j < contacts.count && contacts[j].key == key {
@@ -64,13 +80,18 @@ extension PhysicsWorld {
             }
         }
         while j < contacts.count {
-            endContact(contacts[j])
+            keepOrEnd(contacts[j], &merged)
             j += 1
         }
         contacts = merged
     }
 
-    private func endContact(_ c: Contact) {
+    private func keepOrEnd(_ c: Contact, _ merged: inout [Contact]) {
+        let a = c.a, b = c.b
+        if isEnabled[a] && isEnabled[b] && !movesInBroadphase(a) && !movesInBroadphase(b) {
+            merged.append(c)
+            return
+        }
         if c.isTouching { events.contactEnded.append(ContactPair(a: BodyID(Int32(c.a)), b: BodyID(Int32(c.b)))) }
     }
 

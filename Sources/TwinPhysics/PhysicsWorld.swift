@@ -38,6 +38,9 @@ public final class PhysicsWorld {
     var isAwake: [Bool] = []
     var isEnabled: [Bool] = []
     var sleepTime: [Float] = []
+    /// Pose at which the sleep timer last restarted (Jolt's sleep test: see Islands.swift).
+    var sleepAnchor: [Vec3] = []
+    var sleepAnchorRotation: [Quat] = []
     var boundsMin: [Vec3] = []
     var boundsMax: [Vec3] = []
     /// Half the speculative distance plus the distance the body can travel this step (m).
@@ -124,6 +127,9 @@ public final class PhysicsWorld {
         isAwake.append(d.kind != .static)
         isEnabled.append(true)
         sleepTime.append(0)
+        // Internal state is the centre of mass in the shape's principal frame (see massFrame).
+        sleepAnchor.append(centre)
+        sleepAnchorRotation.append(q)
         let b = d.shape.bounds(position: centre, rotation: Mat3(q))
         boundsMin.append(b.min)
         boundsMax.append(b.max)
@@ -193,6 +199,8 @@ public final class PhysicsWorld {
         guard isEnabled[i], kind[i] != .static else { return }
         isAwake[i] = true
         sleepTime[i] = 0
+        sleepAnchor[i] = position[i]
+        sleepAnchorRotation[i] = rotation[i]
     }
 
     /// Kinetic plus gravitational potential energy of the dynamic bodies (J).
