@@ -24,6 +24,7 @@ packages=(
   postgresql-15     # server the change-data-capture tests start on loopback
   postgresql-15-wal2json  # logical decoding output plugin for those tests
   libjs-three       # three.js for the web viewer (TwinServer serves its installed files)
+  libcurl4          # FoundationNetworking: twin sweep fetches a live world's state (fromState URL)
 )
 python_packages=(pygltflib jsonschema)   # independent glTF and JSON Schema checks in the tests
 
