@@ -66,12 +66,14 @@ public final class WorldRegistry: Sendable {
                 chosen = candidate
             }
             let (directory, durable, capacity) = (journals, config.ingestDurable, config.ingestCapacity)
+            let series = metrics.world(chosen)
             let w: HostedWorld
             do {
-                w = try HostedWorld(id: chosen, simulation: sim, metrics: metrics.world(chosen)) { sim in
+                w = try HostedWorld(id: chosen, simulation: sim, metrics: series) { sim in
                     try WorldIngest.open(for: sim, world: chosen, directory: directory, durable: durable, capacity: capacity)
                 }
             } catch {
+                series.unregister()
                 throw APIError(.internalServerError, "the world's ingest journal cannot be opened: \(error)")
             }
             list.append((chosen, w))
