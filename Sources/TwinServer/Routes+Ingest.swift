@@ -30,10 +30,10 @@ extension API {
             try self.authorize(request, .ingest, .admin)
             let intake = try Self.intake(of: try self.world(context))
             let q = request.uri.queryParameters
-            let after = try Self.integer(q.get("after"), name: "after", in: 0...Int64.max) ?? 0
-            let limit = try Self.integer(q.get("limit"), name: "limit", in: 1...1000) ?? 100
+            let after = try Self.intParameter(q.get("after"), "after", 0...Int.max) ?? 0
+            let limit = try Self.intParameter(q.get("limit"), "limit", 1...1000) ?? 100
             let letters: [DeadLetter]
-            do { letters = try await intake.deadLetters(after: after, limit: Int(limit)) } catch {
+            do { letters = try await intake.deadLetters(after: Int64(after), limit: limit) } catch {
                 throw APIError(.internalServerError, "the ingest journal cannot be read: \(error)")
             }
             return API.json(.object([
@@ -69,13 +69,5 @@ extension API {
             throw APIError(.conflict, "world \"\(w.id)\" takes no live data: its scene has no bindings section")
         }
         return intake
-    }
-
-    static func integer(_ text: String?, name: String, in range: ClosedRange<Int64>) throws(APIError) -> Int64? {
-        guard let text else { return nil }
-        guard let n = Int64(text), range.contains(n) else {
-            throw APIError(.badRequest, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound); got \"\(text.prefix(32))\"")
-        }
-        return n
     }
 }

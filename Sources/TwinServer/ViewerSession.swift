@@ -44,14 +44,14 @@ struct Subscription: Sendable {
         if let a = message["area"] {
             if a.isNull { s.area = nil } else {
                 let v = (a.elements ?? []).compactMap(\.doubleValue).map { Float($0) }
-                guard v.count == 4, a.elements?.count == 4, v.allSatisfy(\.isFinite), v[0] <= v[2], v[1] <= v[3] else {
+                guard v.count == a.elements?.count, let area = Self.area(v) else {
                     throw APIError(.badRequest, "$.area: expected [minX, minZ, maxX, maxZ] in metres with min ≤ max, or null")
                 }
-                s.area = (v[0], v[1], v[2], v[3])
+                s.area = area
             }
         }
         if let i = message["interval"] {
-            guard let v = i.doubleValue, v.isFinite, v >= 0, v <= 3600 else {
+            guard let v = i.doubleValue, Self.validInterval(v) else {
                 throw APIError(.badRequest, "$.interval: expected seconds in 0…3600")
             }
             s.interval = v
@@ -72,20 +72,27 @@ struct Subscription: Sendable {
         var s = Subscription()
         if let k = q("kinds") { s.kinds = Set(k.split(separator: ",").map(String.init)) }
         if let a = q("area") {
-            let v = a.split(separator: ",").compactMap { Float($0) }
-            guard v.count == 4, v.allSatisfy(\.isFinite), v[0] <= v[2], v[1] <= v[3] else {
+            guard let area = Self.area(a.split(separator: ",").compactMap { Float($0) }) else {
                 throw APIError(.badRequest, "area must be minX,minZ,maxX,maxZ in metres with min ≤ max, got \"\(a)\"")
             }
-            s.area = (v[0], v[1], v[2], v[3])
+            s.area = area
         }
         if let i = q("interval") {
-            guard let v = Double(i), v.isFinite, v >= 0, v <= 3600 else {
+            guard let v = Double(i), Self.validInterval(v) else {
                 throw APIError(.badRequest, "interval must be seconds in 0…3600, got \"\(i)\"")
             }
             s.interval = v
         }
         return s
     }
+
+    /// minX, minZ, maxX, maxZ: four finite numbers with min ≤ max (query and messages alike).
+    static func area(_ v: [Float]) -> (Float, Float, Float, Float)? {
+        guard v.count == 4, v.allSatisfy(\.isFinite), v[0] <= v[2], v[1] <= v[3] else { return nil }
+        return (v[0], v[1], v[2], v[3])
+    }
+
+    static func validInterval(_ v: Double) -> Bool { v.isFinite && v >= 0 && v <= 3600 }
 }
 
 /// A frame for a viewer's connection.
