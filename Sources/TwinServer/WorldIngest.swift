@@ -6,7 +6,8 @@ import TwinRuntime
 /// A hosted world's live-data intake: its scene's bindings, an `IngestHub` and the
 /// journal file behind it. Exists only for worlds whose scene has a `bindings`
 /// section. Request handlers submit through `submit`, which runs the hub's synced
-/// journal write on this world's own queue (never on the server's threads); the
+/// journal write on this world's own queue (never on the server's threads), where
+/// concurrent requests share disk syncs through the hub's group commit; the
 /// world thread pumps due messages into the simulation before every step.
 final class WorldIngest: Sendable {
     let hub: IngestHub
@@ -16,7 +17,9 @@ final class WorldIngest: Sendable {
     private init(hub: IngestHub, journalPath: String, label: String) {
         self.hub = hub
         self.journalPath = journalPath
-        self.queue = DispatchQueue(label: label)
+        // Concurrent: requests that arrive while a commit is being synced join the
+        // next one (the hub's group commit) instead of queueing one sync each.
+        self.queue = DispatchQueue(label: label, attributes: .concurrent)
     }
 
     /// The intake for `sim`, journaled in a new file `<directory>/<world>-<n>.sqlite`

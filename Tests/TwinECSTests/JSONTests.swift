@@ -79,4 +79,90 @@ struct JSONTests {
         #expect(throws: JSONDecodingError.self) { try JSONValueDecoder().decode(Health.self, from: try JSONParser.parse("{\"hp\": 1e300}")) }
         #expect(try JSONValueDecoder().decode(Health.self, from: try JSONParser.parse("{\"hp\": 7}")) == Health(hp: 7))
     }
+
+    /// Reads its object through two containers, each asking for one member.
+    struct TwoReads: Decodable, Equatable {
+        enum A: String, CodingKey { case a }
+        enum B: String, CodingKey { case b }
+        var a: Double, b: Double
+        init(a: Double, b: Double) { self.a = a; self.b = b }
+        init(from decoder: any Decoder) throws {
+            a = try decoder.container(keyedBy: A.self).decode(Double.self, forKey: .a)
+            b = try decoder.container(keyedBy: B.self).decode(Double.self, forKey: .b)
+        }
+    }
+
+    /// Reads the members k0…k69 one by one.
+    struct SeventyKeys: Decodable {
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        var sum = 0
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: Key.self)
+            for i in 0..<70 { sum += try c.decode(Int.self, forKey: Key(stringValue: "k\(i)")) }
+        }
+    }
+
+    struct Wide: Decodable { var fields: [String: Int] }
+    struct Nested: Decodable { var pos: Pos; var tags: [String: Pos] }
+
+    @Test("strictness counts every container of an object, nested objects and objects of more than 64 members")
+    func strictEdges() throws {
+        #expect(try JSONValueDecoder().decode(TwoReads.self, from: try JSONParser.parse(#"{"a": 1, "b": 2}"#)) == TwoReads(a: 1, b: 2))
+        #expect {
+            try JSONValueDecoder().decode(TwoReads.self, from: try JSONParser.parse(#"{"a": 1, "c": 3, "b": 2}"#))
+        } throws: { error in
+            let e = error as? JSONDecodingError
+            return e?.path == [.key("c")] && (e?.message.contains("known: a, b") ?? false)
+        }
+        // The first unknown member in document order is the one reported, however deep.
+        let nested = try JSONParser.parse(#"{"pos": {"x": 1, "y": 2, "q": 0}, "tags": {"t": {"x": 1, "y": 2, "r": 0}}}"#)
+        #expect {
+            try JSONValueDecoder().decode(Nested.self, from: nested)
+        } throws: { error in
+            (error as? JSONDecodingError)?.path == [.key("pos"), .key("q")]
+        }
+        let deepOnly = try JSONParser.parse(#"{"pos": {"x": 1, "y": 2}, "tags": {"t": {"x": 1, "y": 2, "r": 0}}}"#)
+        #expect {
+            try JSONValueDecoder().decode(Nested.self, from: deepOnly)
+        } throws: { error in
+            (error as? JSONDecodingError)?.path == [.key("tags"), .key("t"), .key("r")]
+        }
+        // A dictionary reads all of its 100 members; a struct with 70 members one of
+        // them unknown (past the 64th) is caught.
+        let many = (0..<100).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ")
+        #expect(try JSONValueDecoder().decode(Wide.self, from: try JSONParser.parse("{\"fields\": {\(many)}}")).fields.count == 100)
+        let seventy = (0..<70).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ")
+        let wide = (0..<69).map { #""k\#($0)": \#($0)"# }.joined(separator: ", ")
+        #expect {
+            try JSONValueDecoder().decode(Wide.self, from: try JSONParser.parse("{\"fields\": {}, \(wide)}"))
+        } throws: { error in
+            (error as? JSONDecodingError)?.path == [.key("k0")]
+        }
+        #expect(try JSONValueDecoder().decode(SeventyKeys.self, from: try JSONParser.parse("{\(seventy)}")).sum == 2415)
+        #expect {
+            try JSONValueDecoder().decode(SeventyKeys.self, from: try JSONParser.parse("{\(seventy), \"zz\": 1}"))
+        } throws: { error in
+            (error as? JSONDecodingError)?.path == [.key("zz")]
+        }
+    }
+
+    @Test("scalars read directly still fail with the path and what was found")
+    func scalarErrors() throws {
+        #expect {
+            try JSONValueDecoder().decode(Health.self, from: try JSONParser.parse(#"{"hp": true}"#))
+        } throws: { error in
+            let e = error as? JSONDecodingError
+            return e?.path == [.key("hp")] && e?.message == "expected a number, found a boolean"
+        }
+        #expect {
+            try JSONValueDecoder().decode(Health.self, from: try JSONParser.parse(#"{"hp": 2.5}"#))
+        } throws: { error in
+            (error as? JSONDecodingError)?.message == "expected an integer, found 2.5"
+        }
+    }
 }

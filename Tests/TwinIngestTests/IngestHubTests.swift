@@ -208,6 +208,66 @@ struct IngestHubTests {
     }
 }
 
+@Suite("IngestHub group commit: concurrent sources share journal commits")
+struct GroupCommitTests {
+    /// Thread-safe list of replies.
+    final class Replies: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [IngestReply] = []
+        func add(_ r: IngestReply) { lock.withLock { list.append(r) } }
+        var all: [IngestReply] { lock.withLock { list } }
+    }
+
+    @Test("8 threads × 25 batches: every message journaled once, in one sequence, each reply counting its own batch; a message id sent by two threads is accepted once")
+    func concurrentBatches() throws {
+        let dir = LiveScene.temporaryDirectory("group")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try LiveScene.load()
+        let hub = try LiveScene.hub(sim, dir: dir, capacity: 100_000)
+        let replies = Replies()
+        DispatchQueue.concurrentPerform(iterations: 8) { t in
+            for b in 0..<25 {
+                var batch = (0..<10).map { k in
+                    var m = LiveScene.message("plant/door", #"{"door": "door", "entered": 1}"#)
+                    m.id = "t\(t)-b\(b)-\(k)"
+                    return m
+                }
+                // Every thread also sends one message of a shared id per batch.
+                var shared = LiveScene.message("plant/door", #"{"door": "door", "entered": 1000}"#)
+                shared.id = "shared-\(b)"
+                batch.append(shared)
+                replies.add(hub.submit(batch))
+            }
+        }
+        let all = replies.all
+        #expect(all.count == 200 && all.allSatisfy { $0.status == .accepted })
+        #expect(all.reduce(0) { $0 + $1.accepted } == 8 * 25 * 10 + 25)
+        // Each reply names the shared message (index 10) as the duplicate or accepts it.
+        #expect(all.filter { $0.rejected.isEmpty }.count == 25)
+        #expect(all.allSatisfy { $0.rejected.allSatisfy { $0.index == 10 && $0.reason.hasPrefix("duplicate") } })
+        #expect(hub.journal.messageCount == 2025 && hub.pendingCount == 2025)
+        hub.pump(sim); sim.step()
+        #expect(sim.json("door", "MachineControl")?["release"]?.doubleValue == Double(2000 + 25 * 1000))
+    }
+
+    @Test("a group over the queue's capacity: the batches that do not fit answer retry-after and journal nothing")
+    func groupOverCapacity() throws {
+        let dir = LiveScene.temporaryDirectory("group-cap")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try LiveScene.load()
+        let hub = try LiveScene.hub(sim, dir: dir, capacity: 100)
+        let replies = Replies()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            replies.add(hub.submit((0..<30).map { _ in LiveScene.message("plant/door", #"{"door": "door", "entered": 1}"#) }))
+        }
+        let all = replies.all
+        let accepted = all.filter { $0.status == .accepted }
+        #expect(accepted.count == 3 && accepted.allSatisfy { $0.accepted == 30 })
+        #expect(all.filter { $0.status == .retryAfter(1) && $0.httpStatus == 429 && $0.accepted == 0 }.count == 5)
+        #expect(hub.journal.messageCount == 90 && hub.pendingCount == 90)
+    }
+}
+
 @Suite("Ingest request bodies (what the server's HTTP and WebSocket routes forward)")
 struct HTTPBodyTests {
     @Test("one message, a batch, and bad bodies: 400 with a dead letter; bad items refused by index, the rest accepted")

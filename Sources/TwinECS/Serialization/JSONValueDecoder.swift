@@ -40,7 +40,7 @@ public struct JSONValueDecoder {
         } catch {
             throw JSONDecodingError(path: basePath, location: root.location, message: "\(error)")
         }
-        if isStrict, let unknown = state.firstUnknownMember(in: root, path: []) {
+        if isStrict, let unknown = state.firstUnknownMember(in: root) {
             throw JSONDecodingError(
                 path: basePath + unknown.path, location: unknown.location, message: unknown.message)
         }
@@ -94,16 +94,73 @@ public struct JSONValueDecoder {
     }
 }
 
-/// What the decoder asked for, per object, to find members nobody asked for.
+/// What the decoder asked of each object, to find members nobody asked for.
+///
+/// Each keyed container keeps a record of its object: which members were read and
+/// which names were asked for. The common case — every member read — is settled by
+/// the records alone; only when a member was left unread are the records gathered
+/// by JSON path (two containers may read one object) and the document walked in
+/// order, so the first unknown member in the text is the one reported.
 final class DecodingState {
-    /// Keys asked for, by the JSON path of the object they were asked of.
-    var asked: [[JSONPathComponent]: Set<String>] = [:]
-    /// Objects read as a whole (dictionaries): every member counts as known.
-    var readWhole: Set<[JSONPathComponent]> = []
+    final class ObjectRecord {
+        let codingPath: [any CodingKey]
+        let members: [JSONMember]
+        /// Bit i: member i was read (members past 64 in `readBeyond`).
+        private var readMask: UInt64 = 0
+        private var readBeyond: [Bool] = []
+        /// Names asked for that the object does not have (the read ones are in `read`).
+        var askedMissing: [String] = []
+        /// Read as a whole (a dictionary): every member counts as known.
+        var readWhole = false
 
-    func firstUnknownMember(in v: JSONValue, path: [JSONPathComponent])
+        init(codingPath: [any CodingKey], members: [JSONMember]) {
+            self.codingPath = codingPath; self.members = members
+            if members.count > 64 { readBeyond = Array(repeating: false, count: members.count - 64) }
+        }
+
+        func markRead(_ i: Int) {
+            if i < 64 { readMask |= 1 << UInt64(i) } else { readBeyond[i - 64] = true }
+        }
+
+        func wasRead(_ i: Int) -> Bool { i < 64 ? readMask & (1 << UInt64(i)) != 0 : readBeyond[i - 64] }
+
+        var allRead: Bool {
+            if readWhole { return true }
+            let n = min(members.count, 64)
+            let full: UInt64 = n == 64 ? .max : (1 << UInt64(n)) - 1
+            return readMask == full && !readBeyond.contains(false)
+        }
+    }
+
+    var records: [ObjectRecord] = []
+
+    func record(codingPath: [any CodingKey], members: [JSONMember]) -> ObjectRecord {
+        let r = ObjectRecord(codingPath: codingPath, members: members)
+        records.append(r)
+        return r
+    }
+
+    func firstUnknownMember(in root: JSONValue)
         -> (path: [JSONPathComponent], location: SourceLocation, message: String)?
     {
+        guard records.contains(where: { !$0.allRead }) else { return nil }
+        var asked: [[JSONPathComponent]: Set<String>] = [:]
+        var readWhole: Set<[JSONPathComponent]> = []
+        for r in records {
+            let path = r.codingPath.jsonPathComponents
+            var known = asked[path] ?? []
+            known.formUnion(r.askedMissing)
+            for (i, m) in r.members.enumerated() where r.wasRead(i) { known.insert(m.key) }
+            asked[path] = known
+            if r.readWhole { readWhole.insert(path) }
+        }
+        return Self.firstUnknownMember(in: root, path: [], asked: asked, readWhole: readWhole)
+    }
+
+    private static func firstUnknownMember(
+        in v: JSONValue, path: [JSONPathComponent], asked: [[JSONPathComponent]: Set<String>],
+        readWhole: Set<[JSONPathComponent]>
+    ) -> (path: [JSONPathComponent], location: SourceLocation, message: String)? {
         switch v.kind {
         case .object(let members):
             if let known = asked[path], !readWhole.contains(path) {
@@ -116,11 +173,15 @@ final class DecodingState {
                 }
             }
             for m in members {
-                if let u = firstUnknownMember(in: m.value, path: path + [.key(m.key)]) { return u }
+                if let u = firstUnknownMember(in: m.value, path: path + [.key(m.key)], asked: asked, readWhole: readWhole) {
+                    return u
+                }
             }
         case .array(let elements):
             for (i, e) in elements.enumerated() {
-                if let u = firstUnknownMember(in: e, path: path + [.index(i)]) { return u }
+                if let u = firstUnknownMember(in: e, path: path + [.index(i)], asked: asked, readWhole: readWhole) {
+                    return u
+                }
             }
         default:
             break
@@ -135,17 +196,14 @@ struct _JSONValueDecoder: Decoder {
     let state: DecodingState
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    var path: [JSONPathComponent] { codingPath.jsonPathComponents }
-
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard let members = value.members else {
             throw DecodingError.typeMismatch(
                 [String: Any].self,
                 .init(codingPath: codingPath, debugDescription: "expected an object, found \(value.kindDescription)"))
         }
-        let p = path
-        if state.asked[p] == nil { state.asked[p] = [] }
-        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members, objectPath: p))
+        let record = state.record(codingPath: codingPath, members: members)
+        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, record: record))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -226,35 +284,33 @@ struct _JSONValueDecoder: Decoder {
         case is UInt.Type: if let v = try decodeInteger(UInt.self) as? T { return v }
         default: break
         }
-        if let members = value.members, T.self is any _DictionaryMarker.Type {
-            // A [String: X] reads all members.
-            _ = members
-            state.readWhole.insert(path)
-        }
         return try T(from: self)
     }
 }
 
-/// Lets the decoder recognise `[String: X]` so its members all count as known.
-protocol _DictionaryMarker {}
-extension Dictionary: _DictionaryMarker {}
-
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let decoder: _JSONValueDecoder
-    let members: [JSONMember]
-    let objectPath: [JSONPathComponent]
+    let record: DecodingState.ObjectRecord
     var codingPath: [any CodingKey] { decoder.codingPath }
 
     var allKeys: [Key] {
-        decoder.state.readWhole.insert(objectPath)
-        return members.compactMap { Key(stringValue: $0.key) }
+        record.readWhole = true
+        return record.members.compactMap { Key(stringValue: $0.key) }
     }
 
-    private func note(_ key: Key) { decoder.state.asked[objectPath, default: []].insert(key.stringValue) }
-
     private func member(_ key: Key) -> JSONValue? {
-        note(key)
-        return members.last { $0.key == key.stringValue }?.value
+        let name = key.stringValue
+        let members = record.members
+        var i = members.count - 1
+        while i >= 0 {
+            if members[i].key == name {
+                record.markRead(i)
+                return members[i].value
+            }
+            i -= 1
+        }
+        record.askedMissing.append(name)
+        return nil
     }
 
     func contains(_ key: Key) -> Bool { member(key) != nil }
@@ -277,6 +333,54 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let v = member(key), !v.isNull else { return nil }
         return try decoder.child(v, key: key).decodeAny(type)
     }
+
+    // Scalars read straight from the member: no child decoder and no dynamic casts
+    // on the path every component field takes. The child is made only for an error.
+    private func scalar<T>(_ key: Key, _ read: (JSONValue) -> T?, _ slow: (_JSONValueDecoder) throws -> T) throws -> T {
+        let v = try require(key)
+        if let x = read(v) { return x }
+        return try slow(decoder.child(v, key: key))
+    }
+
+    private func scalarIfPresent<T>(_ key: Key, _ read: (JSONValue) -> T?, _ slow: (_JSONValueDecoder) throws -> T) throws -> T? {
+        guard let v = member(key), !v.isNull else { return nil }
+        if let x = read(v) { return x }
+        return try slow(decoder.child(v, key: key))
+    }
+
+    // Concrete per width: the generic `I(exactly: Double)` goes through an
+    // unspecialised witness that cost more than the rest of the field.
+    private static func int64(_ v: JSONValue) -> Int64? {
+        guard let d = v.doubleValue, d == d.rounded(), d >= -0x1p63, d < 0x1p63 else { return nil }
+        return Int64(d)
+    }
+
+    private static func uint64(_ v: JSONValue) -> UInt64? {
+        guard let d = v.doubleValue, d == d.rounded(), d >= 0, d < 0x1p64 else { return nil }
+        return UInt64(d)
+    }
+
+    private static func float(_ v: JSONValue) -> Float? {
+        guard let d = v.doubleValue, abs(d) <= Double(Float.greatestFiniteMagnitude) else { return nil }
+        return Float(d)
+    }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key, \.boolValue) { try $0.decodeBool() } }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(key, \.stringValue) { try $0.decodeString() } }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(key, \.doubleValue) { try $0.decodeDouble() } }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try scalar(key, Self.float) { try $0.decodeFloat() } }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key, { Self.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try scalar(key, { Self.int64($0).flatMap { Int32(exactly: $0) } }) { try $0.decodeInteger(Int32.self) } }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try scalar(key, Self.int64) { try $0.decodeInteger(Int64.self) } }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try scalar(key, { Self.uint64($0).flatMap { UInt32(exactly: $0) } }) { try $0.decodeInteger(UInt32.self) } }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try scalar(key, Self.uint64) { try $0.decodeInteger(UInt64.self) } }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try scalar(key, { Self.uint64($0).map { UInt($0) } }) { try $0.decodeInteger(UInt.self) } }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try scalarIfPresent(key, \.boolValue) { try $0.decodeBool() } }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try scalarIfPresent(key, \.stringValue) { try $0.decodeString() } }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try scalarIfPresent(key, \.doubleValue) { try $0.decodeDouble() } }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try scalarIfPresent(key, Self.float) { try $0.decodeFloat() } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try scalarIfPresent(key, { Self.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>

@@ -16,52 +16,75 @@ public struct JSONValueEncoder {
     }
 }
 
+/// One value being encoded. Objects and arrays hold their children in place:
+/// scalars directly, containers as nodes filled later.
 final class EncodingNode {
-    enum Content {
-        case unset
+    enum Shape { case unset, value, array, object }
+    enum Child {
         case value(JSONValue)
-        case array([EncodingNode])
-        case object([(String, EncodingNode)])
-    }
-
-    var content: Content = .unset
-
-    func set(_ v: JSONValue) { content = .value(v) }
-
-    func finish() -> JSONValue {
-        switch content {
-        case .unset: return .null
-        case .value(let v): return v
-        case .array(let a): return JSONValue(.array(a.map { $0.finish() }))
-        case .object(let m): return JSONValue(.object(m.map { JSONMember(key: $0.0, value: $0.1.finish()) }))
+        case node(EncodingNode)
+        var finished: JSONValue {
+            switch self {
+            case .value(let v): v
+            case .node(let n): n.finish()
+            }
         }
     }
 
+    private(set) var shape: Shape = .unset
+    private var scalar: JSONValue = .null
+    /// Object keys, parallel to `children`.
+    private var keys: [String] = []
+    private var children: [Child] = []
+
+    func set(_ v: JSONValue) { shape = .value; scalar = v; keys = []; children = [] }
+
+    func becomeObject() { if shape != .object { shape = .object; keys = []; children = [] } }
+    func becomeArray() { if shape != .array { shape = .array; keys = []; children = [] } }
+
+    func finish() -> JSONValue {
+        switch shape {
+        case .unset: return .null
+        case .value: return scalar
+        case .array: return JSONValue(.array(children.map(\.finished)))
+        case .object: return JSONValue(.object(zip(keys, children).map { JSONMember(key: $0, value: $1.finished) }))
+        }
+    }
+
+    private func index(of key: String) -> Int? {
+        becomeObject()
+        return keys.firstIndex(of: key)
+    }
+
+    /// Sets an object member to a finished value.
+    func setMember(_ key: String, _ v: JSONValue) {
+        if let i = index(of: key) { children[i] = .value(v) } else { keys.append(key); children.append(.value(v)) }
+    }
+
+    /// The node of an object member, made when needed (a nested container asked twice
+    /// for the same key writes into the same node).
     func member(_ key: String) -> EncodingNode {
-        if case .object(var m) = content {
-            if let i = m.firstIndex(where: { $0.0 == key }) { return m[i].1 }
+        if let i = index(of: key) {
+            if case .node(let n) = children[i] { return n }
             let n = EncodingNode()
-            m.append((key, n))
-            content = .object(m)
+            children[i] = .node(n)
             return n
         }
         let n = EncodingNode()
-        content = .object([(key, n)])
+        keys.append(key); children.append(.node(n))
         return n
     }
+
+    func appendValue(_ v: JSONValue) { becomeArray(); children.append(.value(v)) }
 
     func appendElement() -> EncodingNode {
+        becomeArray()
         let n = EncodingNode()
-        if case .array(var a) = content {
-            a.append(n)
-            content = .array(a)
-        } else {
-            content = .array([n])
-        }
+        children.append(.node(n))
         return n
     }
 
-    var elementCount: Int { if case .array(let a) = content { a.count } else { 0 } }
+    var elementCount: Int { shape == .array ? children.count : 0 }
 }
 
 struct _JSONValueEncoder: Encoder {
@@ -70,12 +93,12 @@ struct _JSONValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = storage.content {} else { storage.content = .object([]) }
+        storage.becomeObject()
         return KeyedEncodingContainer(KeyedEncoder<Key>(encoder: self))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = storage.content {} else { storage.content = .array([]) }
+        storage.becomeArray()
         return UnkeyedEncoder(encoder: self)
     }
 
@@ -97,22 +120,32 @@ struct _JSONValueEncoder: Encoder {
         default: return nil
         }
     }
-
-    func encodeAny<T: Encodable>(_ value: T, into node: EncodingNode, key: any CodingKey) throws {
-        if let s = Self.scalar(value) { node.set(s); return }
-        try value.encode(to: _JSONValueEncoder(storage: node, codingPath: codingPath + [key]))
-    }
 }
 
 private struct KeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let encoder: _JSONValueEncoder
     var codingPath: [any CodingKey] { encoder.codingPath }
 
-    mutating func encodeNil(forKey key: Key) throws { encoder.storage.member(key.stringValue).set(.null) }
+    mutating func encodeNil(forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encoder.encodeAny(value, into: encoder.storage.member(key.stringValue), key: key)
+        if let s = _JSONValueEncoder.scalar(value) { encoder.storage.setMember(key.stringValue, s); return }
+        try value.encode(to: _JSONValueEncoder(storage: encoder.storage.member(key.stringValue), codingPath: codingPath + [key]))
     }
+
+    // Scalars go straight into the object: no node and no dynamic casts on the path
+    // every component field takes.
+    mutating func encode(_ value: Bool, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .bool(value)) }
+    mutating func encode(_ value: String, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .string(value)) }
+    mutating func encode(_ value: Double, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(value)) }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        encoder.storage.setMember(key.stringValue, .number(JSONValueEncoder.number(value)))
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(Double(value))) }
+    mutating func encode(_ value: Int32, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(Double(value))) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(Double(value))) }
+    mutating func encode(_ value: UInt32, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(Double(value))) }
+    mutating func encode(_ value: UInt64, forKey key: Key) throws { encoder.storage.setMember(key.stringValue, .number(Double(value))) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
         -> KeyedEncodingContainer<NestedKey>
@@ -137,12 +170,16 @@ private struct UnkeyedEncoder: UnkeyedEncodingContainer {
     var codingPath: [any CodingKey] { encoder.codingPath }
     var count: Int { encoder.storage.elementCount }
 
-    mutating func encodeNil() throws { encoder.storage.appendElement().set(.null) }
+    mutating func encodeNil() throws { encoder.storage.appendValue(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
+        if let s = _JSONValueEncoder.scalar(value) { encoder.storage.appendValue(s); return }
         let key = IndexKey(count)
-        try encoder.encodeAny(value, into: encoder.storage.appendElement(), key: key)
+        try value.encode(to: _JSONValueEncoder(storage: encoder.storage.appendElement(), codingPath: codingPath + [key]))
     }
+
+    mutating func encode(_ value: Double) throws { encoder.storage.appendValue(.number(value)) }
+    mutating func encode(_ value: Float) throws { encoder.storage.appendValue(.number(JSONValueEncoder.number(value))) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
         -> KeyedEncodingContainer<NestedKey>

@@ -110,12 +110,12 @@ public enum FieldRef: Sendable, Hashable, CustomStringConvertible {
             for k in path { guard let n = v[k] else { return nil }; v = n }
             return v
         case .topicLevel(let i):
-            var level = 0
-            for part in message.topic.split(separator: "/", omittingEmptySubsequences: false) {
-                if level == i { return .string(String(part)) }
-                level += 1
+            var found: JSONValue?
+            TopicLevels.forEach(in: message.topic) { level, part in
+                if level == i { found = .string(String(part)); return false }
+                return true
             }
-            return nil
+            return found
         }
     }
 }

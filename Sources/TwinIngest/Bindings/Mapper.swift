@@ -19,8 +19,25 @@ struct MappedValue: Sendable {
     let value: JSONValue
     /// The same as numbers (bool → 0/1, point → x, y, z); empty for text.
     let numbers: [Double]
-    /// The reported text as received (`"RUN"`, `"21.5"`).
-    let text: String
+    /// What was received: a value, or text made from several values.
+    enum Received: Sendable {
+        case value(JSONValue)
+        case text(String)
+    }
+    let received: Received
+
+    /// The reported text as received (`"RUN"`, `"21.5"`); made only when asked for
+    /// (a reported binding or a message), not for every update.
+    var text: String {
+        switch received {
+        case .value(let raw): raw.stringValue ?? JSONWriter.string(raw)
+        case .text(let t): t
+        }
+    }
+
+    init(field: Int, value: JSONValue, numbers: [Double], received: Received) {
+        self.field = field; self.value = value; self.numbers = numbers; self.received = received
+    }
 }
 
 enum Mapper {
@@ -62,7 +79,7 @@ enum Mapper {
         values.reserveCapacity(b.fields.count)
         for (fi, f) in b.fields.enumerated() {
             switch value(f, in: m) {
-            case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, text: v.text))
+            case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
             case .failure(let r): return .failure(IngestRejection("\(f.target): \(r.reason)"))
             }
         }
@@ -72,7 +89,7 @@ enum Mapper {
     static func value(_ f: FieldMap, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
         switch f.source {
         case .one:
-            return .success(MappedValue(field: 0, value: .number(1), numbers: [1], text: "1"))
+            return .success(MappedValue(field: 0, value: .number(1), numbers: [1], received: .text("1")))
         case .field(let ref):
             return field(f, ref, in: m)
         case .position(let ra, let rb, let rc, let frame):
@@ -92,7 +109,7 @@ enum Mapper {
                 if let lo = f.min, v < lo { return .failure(IngestRejection("\(axis) = \(JSONWriter.formatNumber(v)) m is below the minimum \(JSONWriter.formatNumber(lo))")) }
                 if let hi = f.max, v > hi { return .failure(IngestRejection("\(axis) = \(JSONWriter.formatNumber(v)) m is above the maximum \(JSONWriter.formatNumber(hi))")) }
             }
-            return .success(MappedValue(field: 0, value: .array([.number(p.x), .number(p.y), .number(p.z)]), numbers: [p.x, p.y, p.z], text: text))
+            return .success(MappedValue(field: 0, value: .array([.number(p.x), .number(p.y), .number(p.z)]), numbers: [p.x, p.y, p.z], received: .text(text)))
         }
     }
 }
@@ -103,22 +120,22 @@ extension Mapper {
     @inline(never)
     static func field(_ f: FieldMap, _ ref: FieldRef, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
         guard let raw = ref.value(in: m) else { return .failure(IngestRejection("missing \(ref)")) }
-        let text = raw.stringValue ?? JSONWriter.string(raw)
         if let table = f.enumeration {
+            let text = raw.stringValue ?? JSONWriter.string(raw)
             guard let v = table[text] else {
                 return .failure(IngestRejection("\(JSONWriter.string(raw)) is not one of \(table.keys.sorted().joined(separator: ", "))"))
             }
             let n = numbers(v)
-            return .success(MappedValue(field: 0, value: v, numbers: n, text: text))
+            return .success(MappedValue(field: 0, value: v, numbers: n, received: .value(raw)))
         }
-        if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: [b ? 1 : 0], text: text)) }
-        if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: [], text: text)) }
+        if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: [b ? 1 : 0], received: .value(raw))) }
+        if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: [], received: .value(raw))) }
         guard let d = raw.doubleValue else { return .failure(IngestRejection("expected a number, found \(raw.kindDescription) \(JSONWriter.string(raw))")) }
         let si = (d * f.unitFactor + f.unitOffset) * f.scale + f.offset
-        guard si.isFinite else { return .failure(IngestRejection("\(text) converts to a non-finite value")) }
+        guard si.isFinite else { return .failure(IngestRejection("\(JSONWriter.string(raw)) converts to a non-finite value")) }
         if let lo = f.min, si < lo { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(lo))")) }
         if let hi = f.max, si > hi { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(hi))")) }
-        return .success(MappedValue(field: 0, value: .number(si), numbers: [si], text: text))
+        return .success(MappedValue(field: 0, value: .number(si), numbers: [si], received: .value(raw)))
     }
 
     /// A set value as numbers: a number, a flag as 0/1, nothing for text.

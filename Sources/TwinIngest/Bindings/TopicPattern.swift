@@ -22,13 +22,32 @@ public struct TopicPattern: Sendable, Hashable, CustomStringConvertible {
 
     public func matches(_ topic: String) -> Bool {
         var i = 0
-        for part in topic.split(separator: "/", omittingEmptySubsequences: false) {
-            guard i < levels.count else { return false }
+        var verdict: Bool?
+        TopicLevels.forEach(in: topic) { _, part in
+            guard i < levels.count else { verdict = false; return false }
             let l = levels[i]
-            if l == "#" { return true }
-            if l != "+" && l != part { return false }
+            if l == "#" { verdict = true; return false }
+            if l != "+" && l != part { verdict = false; return false }
             i += 1
+            return true
         }
+        if let verdict { return verdict }
         return i == levels.count || (i == levels.count - 1 && levels[i] == "#")
+    }
+}
+
+/// The `/`-separated levels of a topic, visited without building an array (every
+/// message's topic is read this way at least twice).
+enum TopicLevels {
+    /// Calls `body` with each level's index and text until it returns false.
+    static func forEach(in topic: String, _ body: (Int, Substring) -> Bool) {
+        var start = topic.startIndex
+        var level = 0
+        while true {
+            let end = topic[start...].firstIndex(of: "/") ?? topic.endIndex
+            guard body(level, topic[start..<end]), end != topic.endIndex else { return }
+            start = topic.index(after: end)
+            level += 1
+        }
     }
 }

@@ -31,6 +31,8 @@ public final class IngestHub: @unchecked Sendable {
     }
 
     private let lock = NSLock()
+    /// Admitted to a commit that is still being written.
+    private var reserved = 0
     private var pending: [Pending] = []
     private var pendingHead = 0
     /// The first step whose pump has not run yet.
@@ -38,6 +40,11 @@ public final class IngestHub: @unchecked Sendable {
     /// After `recover`: messages already taken at a step the restored world has not
     /// reached yet, with that step.
     private var scheduled: [(step: Int64, items: [Pending])] = []
+
+    /// Group commit: batches waiting for the commit in progress to finish.
+    private let group = NSCondition()
+    private var waiting: [GroupItem] = []
+    private var committing = false
 
     // Simulation thread only.
     private let binder: LiveBinder
@@ -65,7 +72,7 @@ public final class IngestHub: @unchecked Sendable {
     }
 
     /// Messages accepted and waiting for the world.
-    public var pendingCount: Int { lock.withLock { pending.count - pendingHead + scheduled.reduce(0) { $0 + $1.items.count } } }
+    public var pendingCount: Int { lock.withLock { pending.count - pendingHead + reserved + scheduled.reduce(0) { $0 + $1.items.count } } }
 
     // MARK: Sources' side
 
@@ -74,47 +81,112 @@ public final class IngestHub: @unchecked Sendable {
     /// bodies the source could not read (malformed JSON or CSV), kept as dead letters
     /// with their raw text. `position` (a source's resume point) is stored in the
     /// same transaction.
+    ///
+    /// Concurrent callers share commits (group commit): while one caller's batch is
+    /// being written and synced, batches that arrive queue up and the next commit
+    /// takes them all in one transaction — one disk sync for many requests, each
+    /// still answered only after its own messages are on disk, in arrival order.
     public func submit(_ batch: [IngestMessage], unparsed: [UnparsedMessage] = [],
                        position: (source: String, value: String)? = nil) -> IngestReply {
         guard batch.count <= capacity else {
             return IngestReply(status: .failed("a batch of \(batch.count) messages exceeds the queue capacity (\(capacity)); send smaller batches"), httpStatus: 413)
         }
         let now = clock()
-        var accepted: [IngestMessage] = [], acceptedUpdates: [[MappedUpdate]] = [], acceptedIndex: [Int] = []
-        var refusals: [IngestJournal.Refusal] = unparsed.map {
+        let item = GroupItem(position: position)
+        item.refusals = unparsed.map {
             .init(message: IngestMessage(source: $0.source, topic: $0.topic, payload: .null, receivedAt: now), rawText: $0.raw, reason: $0.reason)
         }
-        var reply = IngestReply(status: .accepted)
         for (i, var m) in batch.enumerated() {
             if m.receivedAt == 0 { m.receivedAt = now }
             switch Mapper.map(m, bindings: bindings) {
-            case .success(let u): accepted.append(m); acceptedUpdates.append(u); acceptedIndex.append(i)
+            case .success(let u): item.accepted.append(m); item.updates.append(u); item.index.append(i)
             case .failure(let r):
-                refusals.append(.init(message: m, rawText: nil, reason: r.reason))
-                reply.rejected.append((i, r.reason))
+                item.refusals.append(.init(message: m, rawText: nil, reason: r.reason))
+                item.reply.rejected.append((i, r.reason))
             }
         }
-        return lock.withLock {
-            guard pending.count - pendingHead + accepted.count <= capacity else {
-                return IngestReply(status: .retryAfter(1), httpStatus: 429)
+        group.lock()
+        defer { group.unlock() }
+        waiting.append(item)
+        while !item.done {
+            if committing {
+                group.wait()
+                continue
             }
-            // The step the world will take it at, journaled: a restarted world then
-            // takes it at that step too, not at whatever step it restarts from.
-            for k in accepted.indices { accepted[k].dueStep = max(accepted[k].dueStep ?? nextStep, nextStep) }
-            let seqs: [Int64?]
-            do { seqs = try journal.append(accepted, refusals: refusals, position: position) } catch {
-                return IngestReply(status: .failed("the ingest journal cannot be written: \(error)"), httpStatus: 503)
-            }
-            for (k, seq) in seqs.enumerated() {
-                if let seq {
-                    pending.append(Pending(seq: seq, updates: acceptedUpdates[k], dueStep: accepted[k].dueStep))
-                    reply.accepted += 1
-                } else {
-                    reply.rejected.append((acceptedIndex[k], "duplicate: message id \"\(accepted[k].id ?? "")\" was already accepted"))
+            committing = true
+            let taken = waiting
+            waiting.removeAll()
+            group.unlock()
+            commit(taken)
+            group.lock()
+            for t in taken { t.done = true }
+            committing = false
+            group.broadcast()
+        }
+        return item.reply
+    }
+
+    /// One submitted batch on its way through a group commit.
+    private final class GroupItem {
+        let position: (source: String, value: String)?
+        var accepted: [IngestMessage] = []
+        var updates: [[MappedUpdate]] = []
+        /// Index in the submitted batch of each accepted message.
+        var index: [Int] = []
+        var refusals: [IngestJournal.Refusal] = []
+        var reply = IngestReply(status: .accepted)
+        /// Set under the group's lock once `reply` is final.
+        var done = false
+        init(position: (source: String, value: String)?) { self.position = position }
+    }
+
+    /// Journals a group of batches in one transaction. A batch that does not fit the
+    /// queue is answered "retry after" and journals nothing; the others go in order.
+    private func commit(_ items: [GroupItem]) {
+        var admitted: [GroupItem] = []
+        lock.withLock {
+            var room = capacity - (pending.count - pendingHead) - reserved
+            for item in items {
+                guard item.accepted.count <= room else {
+                    item.reply = IngestReply(status: .retryAfter(1), httpStatus: 429)
+                    continue
                 }
+                room -= item.accepted.count
+                // The step the world will take it at, journaled: a restarted world then
+                // takes it at that step too, not at whatever step it restarts from.
+                for k in item.accepted.indices { item.accepted[k].dueStep = max(item.accepted[k].dueStep ?? nextStep, nextStep) }
+                admitted.append(item)
             }
-            reply.rejected.sort { $0.index < $1.index }
-            return reply
+            reserved += admitted.reduce(0) { $0 + $1.accepted.count }
+        }
+        // Written outside the queue's lock, so the world thread's pump never waits
+        // for a disk sync; only one commit runs at a time, so sequence order holds.
+        let seqs: [Int64?]
+        do {
+            seqs = try journal.append(admitted.flatMap(\.accepted), refusals: admitted.flatMap(\.refusals),
+                                      positions: admitted.compactMap(\.position))
+        } catch {
+            lock.withLock { reserved -= admitted.reduce(0) { $0 + $1.accepted.count } }
+            for item in admitted {
+                item.reply = IngestReply(status: .failed("the ingest journal cannot be written: \(error)"), httpStatus: 503)
+            }
+            return
+        }
+        lock.withLock {
+            var next = 0
+            for item in admitted {
+                for k in item.accepted.indices {
+                    if let seq = seqs[next] {
+                        pending.append(Pending(seq: seq, updates: item.updates[k], dueStep: item.accepted[k].dueStep))
+                        item.reply.accepted += 1
+                    } else {
+                        item.reply.rejected.append((item.index[k], "duplicate: message id \"\(item.accepted[k].id ?? "")\" was already accepted"))
+                    }
+                    next += 1
+                }
+                item.reply.rejected.sort { $0.index < $1.index }
+                reserved -= item.accepted.count
+            }
         }
     }
 

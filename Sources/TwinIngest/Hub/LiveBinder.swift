@@ -47,6 +47,9 @@ final class LiveBinder {
 
     init(bindings: [Binding], dt: Double) { self.bindings = bindings; self.dt = dt }
 
+    /// Built once: a default component name comes from reflection.
+    static let reportedComponent = LiveReported.componentName
+
     /// Handles one accepted message's updates at `step`. `exists` says whether an
     /// entity name is alive in the world.
     func take(seq: Int64, updates: [MappedUpdate], step: Int64, exists: (String) -> Bool, into out: inout Output) {
@@ -142,7 +145,7 @@ final class LiveBinder {
                 if b.total {
                     let t = (totals[fk] ?? 0) + amount
                     totals[fk] = t
-                    direct.append(MappedValue(field: v.field, value: .number(t), numbers: v.numbers, text: v.text))
+                    direct.append(MappedValue(field: v.field, value: .number(t), numbers: v.numbers, received: v.received))
                 } else if let i = stepCountIndex[fk] {
                     stepCounts[i].amount += amount
                 } else {
@@ -176,7 +179,7 @@ final class LiveBinder {
                     ("time", .number(u.time)), ("appliedAt", .number(Double(step) * dt)),
                 ]))
             }
-            out.commands.append((.set(entity: .name(u.entityName), component: LiveReported.componentName,
+            out.commands.append((.set(entity: .name(u.entityName), component: Self.reportedComponent,
                                       value: .object([("fields", .object(members))])), seq))
         }
     }

@@ -47,10 +47,10 @@ public final class IngestJournal: @unchecked Sendable {
         let reason: String
     }
 
-    /// Appends accepted messages and refusals and stores a resume position, all in
-    /// one transaction. Returns each accepted message's sequence number, or nil for
-    /// a duplicate (which is dead-lettered instead).
-    func append(_ accepted: [IngestMessage], refusals: [Refusal], position: (source: String, value: String)?) throws -> [Int64?] {
+    /// Appends accepted messages and refusals and stores resume positions (the last
+    /// one per source wins), all in one transaction. Returns each accepted message's
+    /// sequence number, or nil for a duplicate (which is dead-lettered instead).
+    func append(_ accepted: [IngestMessage], refusals: [Refusal], positions: [(source: String, value: String)]) throws -> [Int64?] {
         try db.write { db in
             var seqs: [Int64?] = []
             seqs.reserveCapacity(accepted.count)
@@ -68,7 +68,7 @@ public final class IngestJournal: @unchecked Sendable {
             for r in refusals {
                 try Self.insertDead(db, seq: nil, r.message, r.rawText ?? JSONWriter.string(r.message.payload), reason: r.reason)
             }
-            if let p = position {
+            for p in positions {
                 try db.execute(sql: "INSERT INTO positions(source, position) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET position = excluded.position",
                                arguments: [p.source, p.value])
             }

@@ -8,6 +8,8 @@ final class CommandApplier {
     /// stale entry (names are unique and change only through spawn/despawn).
     private var byName: [String: Entity] = [:]
     private var indexedAtTick: UInt32?
+    /// `Name.componentName` once: the default name is built from the type by reflection.
+    private let nameComponent = Name.componentName
 
     init(world: World, context: SceneContext) {
         self.world = world; self.context = context
@@ -17,7 +19,7 @@ final class CommandApplier {
     func apply(_ command: WorldCommand) -> String? {
         switch command {
         case .set(let ref, let component, let value):
-            guard component != Name.componentName else { return "\"Name\" is the entity's identity and cannot be set; despawn and spawn instead" }
+            guard component != nameComponent else { return "\"Name\" is the entity's identity and cannot be set; despawn and spawn instead" }
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
             guard let e = resolve(ref) else { return "no live \(ref)" }
             let start = world.encodeComponent(named: component, of: e) ?? type.defaultJSON
@@ -31,7 +33,7 @@ final class CommandApplier {
             }
             return nil
         case .remove(let ref, let component):
-            guard component != Name.componentName else { return "\"Name\" is the entity's identity and cannot be removed" }
+            guard component != nameComponent else { return "\"Name\" is the entity's identity and cannot be removed" }
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
             guard let e = resolve(ref) else { return "no live \(ref)" }
             guard world.remove(type.id, from: e) else { return "\(ref) has no \(component)" }
@@ -50,7 +52,7 @@ final class CommandApplier {
                 json = prefab.json
             }
             for m in members {
-                if m.key == Name.componentName { return "give the name as \"name\", not as a component" }
+                if m.key == nameComponent { return "give the name as \"name\", not as a component" }
                 guard let type = world.registry.type(named: m.key) else { return unknownComponent(m.key) }
                 let start = json[m.key] ?? type.defaultJSON
                 json[m.key] = start.map { $0.merging(m.value) } ?? m.value
