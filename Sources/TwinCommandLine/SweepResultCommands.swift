@@ -118,6 +118,7 @@ struct SweepOptimizeCommand: ParsableCommand {
 
     @Argument(help: "Experiment file with an \"optimize\" section.") var experiment: String
     @OptionGroup var options: SweepRunOptions
+    @Flag(help: "Continue an interrupted search in its database: stored runs are reused, only missing ones run.") var resume = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
@@ -125,11 +126,17 @@ struct SweepOptimizeCommand: ParsableCommand {
                                             token: options.serverToken)
         guard let spec = e.optimize else { throw fail("twin sweep optimize: \(experiment) has no \"optimize\" section") }
         let dbPath = options.db ?? RunCommand.safeName(e.name) + "-optimize.sqlite"
-        if FileManager.default.fileExists(atPath: dbPath) { throw fail("twin sweep optimize: \(dbPath) exists; remove it or pass another --db") }
+        let exists = FileManager.default.fileExists(atPath: dbPath)
+        if exists && !resume { throw fail("twin sweep optimize: \(dbPath) exists; pass --resume to continue that search, or remove it, or pass another --db") }
+        if !exists && resume { throw fail("twin sweep optimize: --resume: \(dbPath) does not exist") }
         let store: ResultStore
-        do { store = try ResultStore(path: dbPath, experiment: e, mode: .create) } catch { throw fail("twin sweep optimize: \(error)") }
+        let previous: [StoredRun]
+        do {
+            store = try ResultStore(path: dbPath, experiment: e, mode: resume ? .resume : .create)
+            previous = resume ? try store.runs() : []
+        } catch { throw fail("twin sweep optimize: \(error)") }
         let pool = WorkerPool(executable: SweepRunOptions.twinExecutable(), jobs: options.jobs, setup: RunSetup(experiment: e, scene: scene), timeout: e.timeout)
-        var optimizer = SweepOptimizer(experiment: e, spec: spec, pool: pool, store: store)
+        var optimizer = SweepOptimizer(experiment: e, spec: spec, pool: pool, store: store, previous: previous)
         let best = optimizer.run()
         if let err = optimizer.storeError { throw fail("twin sweep optimize: \(err)") }
         guard let best, best.objective.isFinite else { throw fail("twin sweep optimize: no evaluation succeeded; see \(dbPath)") }
@@ -137,6 +144,7 @@ struct SweepOptimizeCommand: ParsableCommand {
         if json {
             print(JSONWriter.string(.object([
                 ("objective", .number(value)), ("feasible", .bool(best.feasible)), ("evaluations", .number(Double(optimizer.evaluations.count))),
+                ("reusedRuns", .number(Double(optimizer.reusedRuns))),
                 ("parameters", .object(best.parameters.map { ($0.name, $0.value) })),
                 ("kpis", .object(best.kpiMeans.sorted { $0.key < $1.key }.map { ($0.key, $0.value.isFinite ? .number($0.value) : .null) })),
                 ("db", .string(dbPath)),

@@ -59,4 +59,36 @@ struct OptimizerTests {
         let s = try #require(try JSONParser.parse(r.stdout)["parameters"]?["serviceMean"]?.doubleValue)
         #expect(s <= 0.36 && s > 0.3, "\(s)")
     }
+
+    @Test("optimize killed halfway (SIGKILL), --resume reuses every stored run and ends where an uninterrupted search ends")
+    func resumeAfterKill() throws {
+        let dir = try scratchDirectory("optimize-kill")
+        let exp = packageRoot() + "/Scenes/experiments/mm1-service-choice.json"
+        let whole = try runTwin(["sweep", "optimize", exp, "--jobs", "2", "--json", "--db", "whole.sqlite"], cwd: dir)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let expected = try JSONParser.parse(whole.stdout)
+        let totalRuns = Int(expected["evaluations"]?.doubleValue ?? 0) * 4
+
+        let p = try runTwinKilled(["sweep", "optimize", exp, "--jobs", "2", "--db", "killed.sqlite"], cwd: dir, db: "killed.sqlite",
+                                  afterRuns: totalRuns / 3)
+        #expect(p.terminationReason == .uncaughtSignal)
+        let before = try ResultStore(path: dir + "/killed.sqlite", experiment: nil, mode: .read).runs()
+        #expect(before.count >= totalRuns / 3 && before.count < totalRuns, "killed after \(before.count) of \(totalRuns) runs")
+        // Without --resume the database is protected; --resume on a missing one is an error.
+        var r = try runTwin(["sweep", "optimize", exp, "--db", "killed.sqlite"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("--resume"), "\(r.stderr)")
+        r = try runTwin(["sweep", "optimize", exp, "--db", "absent.sqlite", "--resume"], cwd: dir)
+        #expect(r.status == 1 && r.stderr.contains("does not exist"), "\(r.stderr)")
+
+        r = try runTwin(["sweep", "optimize", exp, "--jobs", "2", "--json", "--db", "killed.sqlite", "--resume"], cwd: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let resumed = try JSONParser.parse(r.stdout)
+        #expect(resumed["reusedRuns"]?.doubleValue == Double(before.count))
+        for key in ["objective", "evaluations", "parameters", "kpis", "feasible"] {
+            #expect(resumed[key].map { JSONWriter.string($0) } == expected[key].map { JSONWriter.string($0) }, "\(key)")
+        }
+        let after = try ResultStore(path: dir + "/killed.sqlite", experiment: nil, mode: .read).runs()
+        #expect(after.count == totalRuns)
+        for b in before { #expect(after.contains(b), "row \(b.id) changed on resume") }
+    }
 }

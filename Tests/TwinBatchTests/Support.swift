@@ -36,6 +36,27 @@ func writeExperiment(_ text: String, in dir: String, name: String = "exp.json") 
     return path
 }
 
+/// Starts `twin` with arguments and kills it with SIGKILL once `db` (in `cwd`) holds at
+/// least `runs` runs, or after 120 s; returns the exited process.
+func runTwinKilled(_ args: [String], cwd: String, db: String, afterRuns runs: Int) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: twinExecutable)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    var count = 0
+    let deadline = Date().addingTimeInterval(120)
+    while count < runs && Date() < deadline && p.isRunning {
+        usleep(20_000)
+        count = (try? ResultStore(path: cwd + "/" + db, experiment: nil, mode: .read).storedIDs().count) ?? 0
+    }
+    kill(p.processIdentifier, SIGKILL)
+    p.waitUntilExit()
+    return p
+}
+
 /// Runs `twin` with arguments to the end.
 func runTwin(_ args: [String], cwd: String, environment: [String: String]? = nil) throws -> TwinProcess.Result {
     try TwinProcess.run(args, cwd: cwd, environment: environment)

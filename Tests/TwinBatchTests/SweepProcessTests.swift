@@ -68,21 +68,7 @@ struct SweepProcessTests {
         let dir = try scratchDirectory("sweep-kill")
         // Runs 10× longer than the other tests' so the kill lands mid-sweep on a fast machine too.
         let exp = try writeExperiment(smallExperimentText(replications: 8, duration: 20000), in: dir)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: twinExecutable)
-        p.arguments = ["sweep", exp, "--jobs", "2", "--db", "killed.sqlite"]
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var count = 0
-        let deadline = Date().addingTimeInterval(120)
-        while count < 6 && Date() < deadline && p.isRunning {
-            usleep(50_000)
-            count = (try? ResultStore(path: dir + "/killed.sqlite", experiment: nil, mode: .read).storedIDs().count) ?? 0
-        }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        let p = try runTwinKilled(["sweep", exp, "--jobs", "2", "--db", "killed.sqlite"], cwd: dir, db: "killed.sqlite", afterRuns: 6)
         #expect(p.terminationReason == .uncaughtSignal)
         let before = try stored(dir + "/killed.sqlite")
         #expect(before.count >= 6 && before.count < 24, "killed after \(before.count) of 24 runs")

@@ -10,6 +10,11 @@ import Foundation
 /// beats any infeasible one of similar score. Numeric parameters are searched
 /// continuously between their bounds (a list's smallest and largest value, or a
 /// range's from/to); the search starts at `start` or at the centre of the box.
+///
+/// Resumable: the search is deterministic given the evaluations' results, so a run
+/// given the runs an interrupted search already stored (`previous`) walks the same
+/// points and reuses every stored run whose id, seed and parameters match, running
+/// only what is missing; it ends where an uninterrupted search would.
 public struct SweepOptimizer {
     public struct Evaluation: Sendable {
         public var index: Int
@@ -27,9 +32,14 @@ public struct SweepOptimizer {
     public private(set) var evaluations: [Evaluation] = []
     /// The store failed: the search stops.
     public private(set) var storeError: ResultStoreError?
+    /// Runs stored by an earlier, interrupted search, by run id.
+    let previous: [String: StoredRun]
+    /// Runs taken from `previous` instead of being run again.
+    public private(set) var reusedRuns = 0
 
-    public init(experiment: Experiment, spec: OptimizeSpec, pool: WorkerPool, store: ResultStore) {
+    public init(experiment: Experiment, spec: OptimizeSpec, pool: WorkerPool, store: ResultStore, previous: [StoredRun] = []) {
         self.experiment = experiment; self.spec = spec; self.pool = pool; self.store = store
+        self.previous = Dictionary(previous.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     }
 
     var searchAxes: [ParameterAxis] { experiment.parameters.filter { a in a.bounds.map { $0.upper > $0.lower } ?? false } }
@@ -72,18 +82,31 @@ public struct SweepOptimizer {
             PlannedRun(id: "e\(String(format: "%04d", index))-r\(String(format: "%03d", r))", configuration: index, replication: r,
                        seed: RunPlan.seed(experimentSeed: experiment.seed, replication: r), parameters: params)
         }
-        var results: [RunResult] = []
+        var results: [(replication: Int, result: RunResult)] = []
+        var missing: [PlannedRun] = []
+        for run in runs {
+            if let p = previous[run.id], p.seed == run.seed, p.parameters == run.parameters {
+                results.append((run.replication, RunResult(id: p.id, status: p.status, error: p.error, kpis: p.kpis, steps: p.steps,
+                                                           stateHash: p.stateHash, simulationSeconds: p.simulationSeconds)))
+                reusedRuns += 1
+            } else {
+                missing.append(run)
+            }
+        }
         var storeError: ResultStoreError?
         let store = self.store
-        pool.execute(runs) { run, result in
-            results.append(result)
+        pool.execute(missing) { run, result in
+            results.append((run.replication, result))
             do throws(ResultStoreError) { try store.insert(StoredRun(run, result)) } catch { storeError = error; return false }
             return true
         }
         if let storeError { self.storeError = storeError }
+        // In replication order, so the means (and the search) do not depend on which
+        // worker finished first.
+        let ordered = results.sorted { $0.replication < $1.replication }.map(\.result)
         var means: [String: Double] = [:]
         for k in experiment.kpis {
-            let v = results.filter { $0.status == .ok }.compactMap { $0.kpis.first { $0.name == k.name }?.value }.filter(\.isFinite)
+            let v = ordered.filter { $0.status == .ok }.compactMap { $0.kpis.first { $0.name == k.name }?.value }.filter(\.isFinite)
             means[k.name] = v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
         }
         var score = 0.0
@@ -99,7 +122,7 @@ public struct SweepOptimizer {
             if let hi = c.atMost, m > hi { violation += m - hi }
             if let lo = c.atLeast, m < lo { violation += lo - m }
         }
-        let failed = results.filter { $0.status == .failed }.count
+        let failed = ordered.filter { $0.status == .failed }.count
         let objective = score.isFinite && failed < reps ? score + 1e6 * violation : .infinity
         let e = Evaluation(index: index, parameters: params, kpiMeans: means, objective: objective, feasible: violation == 0 && objective.isFinite,
                            failedRuns: failed)
