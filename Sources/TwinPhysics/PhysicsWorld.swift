@@ -56,6 +56,8 @@ public final class PhysicsWorld {
     var contacts: [Contact] = []
     var sensors: [Sensor] = []
     var broadphase = BroadPhase()
+    /// Narrowphase buffers, one per chunk of `updateManifolds`.
+    var scratch: [CollideScratch] = []
 
     /// What happened in the last step.
     public internal(set) var events = StepEvents()
