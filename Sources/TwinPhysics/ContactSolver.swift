@@ -88,6 +88,10 @@ struct ContactConstraint {
     /// Normal velocity gravity adds between the bodies in one substep (m/s, negative
     /// when it closes the gap).
     var fallStep: Float = 0
+    /// μr × rolling radius (m): the rolling torque limit per unit normal force.
+    var rolling: Float = 0
+    var rollingMass1: Float = 0, rollingMass2: Float = 0
+    var rollingImpulse1: Float = 0, rollingImpulse2: Float = 0
     var pointStart: Int32 = 0, pointCount: Int32 = 0
     var isStatic = false
 }
@@ -102,6 +106,7 @@ struct WideConstraint {
     var friction = Wide.zero, restitution = Wide.zero
     var surface1 = Wide.zero, surface2 = Wide.zero
     var fallStep = Wide.zero
+    var rolling = Wide.zero, rollingMass1 = Wide.zero, rollingMass2 = Wide.zero
     /// Soft contact coefficients of each lane (static contacts are stiffer).
     var biasRate = Wide.zero, massScale = Wide(repeating: 1), impulseScale = Wide.zero
     /// The most points of any lane.
@@ -120,6 +125,8 @@ struct WidePoint {
     var maxNormalImpulse = Wide.zero
     var relativeVelocity = Wide.zero
     var totalNormalImpulse = Wide.zero
+    /// The constraint's rolling-resistance impulses along t1, t2 (slot 0 only).
+    var rollingImpulse1 = Wide.zero, rollingImpulse2 = Wide.zero
 }
 
 /// Implicit soft-constraint coefficients for a spring of `hertz` and `zeta` at step `h`.
@@ -256,8 +263,33 @@ enum ContactSolver {
             p.pointee.tangentImpulse2 = i2
             applyImpulse(c.t1 * d1 + c.t2 * d2, a1 * d1 + a2 * d2, b1 * d1 + b2 * d2, c, &A, &B)
         }
+        if any(c.rolling .> zero) { roll(c, pts, &A, &B) }
         A.store(bodies, c.a, c.invMassA)
         B.store(bodies, c.b, c.invMassB)
+    }
+
+    /// Rolling resistance (Box2D v3's model, in 3D): an angular impulse against the
+    /// bodies' relative rotation about the contact tangents, clamped to a circle of
+    /// μr × rolling radius × the manifold's normal impulse.
+    @inline(__always) static func roll(_ c: WideConstraint, _ pts: UnsafeMutablePointer<WidePoint>,
+                                       _ A: inout WideBody, _ B: inout WideBody) {
+        var normal = Wide.zero
+        for j in 0..<c.pointCount { normal += pts[j].normalImpulse }
+        let limit = c.rolling * normal
+        let dw = B.w - A.w
+        let old1 = pts.pointee.rollingImpulse1, old2 = pts.pointee.rollingImpulse2
+        var i1 = old1 - c.rollingMass1 * dw.dot(c.t1)
+        var i2 = old2 - c.rollingMass2 * dw.dot(c.t2)
+        let mag2 = i1 * i1 + i2 * i2
+        let over = mag2 .> limit * limit
+        let scale = limit / wideMax(mag2, Wide(repeating: .leastNormalMagnitude)).squareRoot()
+        i1.replace(with: i1 * scale, where: over)
+        i2.replace(with: i2 * scale, where: over)
+        pts.pointee.rollingImpulse1 = i1
+        pts.pointee.rollingImpulse2 = i2
+        let L = c.t1 * (i1 - old1) + c.t2 * (i2 - old2)
+        A.w -= c.invIA * L
+        B.w += c.invIB * L
     }
 
     @inline(__always) static func warmStart(
@@ -268,6 +300,11 @@ enum ContactSolver {
             let p = pts + k
             let P = c.normal * p.pointee.normalImpulse + c.t1 * p.pointee.tangentImpulse1 + c.t2 * p.pointee.tangentImpulse2
             applyImpulse(P, p.pointee.rA.cross(P), p.pointee.rB.cross(P), c, &A, &B)
+        }
+        if any(c.rolling .> Wide.zero) {
+            let L = c.t1 * pts.pointee.rollingImpulse1 + c.t2 * pts.pointee.rollingImpulse2
+            A.w -= c.invIA * L
+            B.w += c.invIB * L
         }
         A.store(bodies, c.a, c.invMassA)
         B.store(bodies, c.b, c.invMassB)

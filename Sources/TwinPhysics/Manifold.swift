@@ -21,6 +21,8 @@ struct ManifoldPoint: Sendable {
 struct Manifold: Sendable {
     var normal = Vec3.zero
     var count = 0
+    /// Accumulated rolling-resistance angular impulse (N·m·s, world), for warm starting.
+    var rollingImpulse = Vec3.zero
     var p0 = ManifoldPoint(), p1 = ManifoldPoint(), p2 = ManifoldPoint(), p3 = ManifoldPoint()
 
     static let maxPoints = 4
@@ -64,6 +66,7 @@ struct Manifold: Sendable {
 
     /// Carries last step's impulses over to points with the same feature id.
     mutating func warmStart(from old: Manifold) {
+        rollingImpulse = old.rollingImpulse
         for i in 0..<count {
             var p = self[i]
             for j in 0..<old.count where old[j].id == p.id {

@@ -74,7 +74,7 @@ extension PhysicsWorld {
             linearVelocity[k] = bodies[k].v
             angularVelocity[k] = bodies[k].w
         }
-        unpack(wide, colours, constraints, &points)
+        unpack(wide, colours, &constraints, &points)
         storeImpulses(constraints, points)
     }
 
@@ -102,6 +102,10 @@ extension PhysicsWorld {
                 w.pointee.friction[l] = c.friction; w.pointee.restitution[l] = c.restitution
                 w.pointee.surface1[l] = c.surface1; w.pointee.surface2[l] = c.surface2
                 w.pointee.fallStep[l] = c.fallStep
+                w.pointee.rolling[l] = c.rolling
+                w.pointee.rollingMass1[l] = c.rollingMass1; w.pointee.rollingMass2[l] = c.rollingMass2
+                wide.baseAddress![4 * g].rollingImpulse1[l] = c.rollingImpulse1
+                wide.baseAddress![4 * g].rollingImpulse2[l] = c.rollingImpulse2
                 let s = c.isStatic ? staticSoft : soft
                 w.pointee.biasRate[l] = s.biasRate; w.pointee.massScale[l] = s.massScale; w.pointee.impulseScale[l] = s.impulseScale
                 w.pointee.pointCount = max(w.pointee.pointCount, Int(c.pointCount))
@@ -127,10 +131,14 @@ extension PhysicsWorld {
     }
 
     /// Copies the solved impulses back to the scalar points.
-    private func unpack(_ wide: [WidePoint], _ colours: ConstraintColours, _ constraints: [ContactConstraint],
+    private func unpack(_ wide: [WidePoint], _ colours: ConstraintColours, _ constraints: inout [ContactConstraint],
                         _ points: inout [ConstraintPoint]) {
         for (g, members) in colours.groups.enumerated() {
             for (l, ci) in members.enumerated() {
+                if constraints[ci].rolling > 0 {
+                    constraints[ci].rollingImpulse1 = wide[4 * g].rollingImpulse1[l]
+                    constraints[ci].rollingImpulse2 = wide[4 * g].rollingImpulse2[l]
+                }
                 let c = constraints[ci]
                 for j in 0..<Int(c.pointCount) {
                     let q = wide[4 * g + j]
@@ -171,6 +179,16 @@ extension PhysicsWorld {
             c.surface2 = surface.dot(c.t2)
             c.isStatic = kind[a] != .dynamic || kind[b] != .dynamic
             c.fallStep = gravity.dot(m.normal) * (falls(b) - falls(a)) * h
+            let mu = max(material[a].rollingResistance, material[b].rollingResistance)
+            if mu > 0 {
+                // The rolling radius: the larger inner radius of the dynamic bodies.
+                let radius = max(kind[a] == .dynamic ? innerRadius[a] : 0, kind[b] == .dynamic ? innerRadius[b] : 0)
+                c.rolling = mu * radius
+                c.rollingMass1 = angularMass(iA, iB, c.t1)
+                c.rollingMass2 = angularMass(iA, iB, c.t2)
+                c.rollingImpulse1 = m.rollingImpulse.dot(c.t1)
+                c.rollingImpulse2 = m.rollingImpulse.dot(c.t2)
+            }
             c.pointStart = Int32(points.count)
             c.pointCount = Int32(m.count)
             for k in 0..<m.count {
@@ -191,6 +209,11 @@ extension PhysicsWorld {
             constraints.append(c)
         }
         return (constraints, points)
+    }
+
+    @inline(__always) private func angularMass(_ iA: Mat3, _ iB: Mat3, _ d: Vec3) -> Float {
+        let k = d.dot(iA * d) + d.dot(iB * d)
+        return k > 0 ? 1 / k : 0
     }
 
     @inline(__always) private func effectiveMass(_ mA: Float, _ iA: Mat3, _ mB: Float, _ iB: Mat3, _ rA: Vec3, _ rB: Vec3, _ d: Vec3) -> Float {
@@ -219,6 +242,7 @@ extension PhysicsWorld {
                     at = position[Int(c.a)] + p.rA
                 }
             }
+            m.rollingImpulse = c.t1 * c.rollingImpulse1 + c.t2 * c.rollingImpulse2
             contacts[index].manifold = m
             if fastest > hitSpeed {
                 events.hits.append(ContactHit(
