@@ -8,33 +8,34 @@ struct PlacedShape {
 }
 
 /// Narrowphase dispatch: the contact manifold of two shapes, normal from `a` to `b`,
-/// keeping points closer than `margin` (speculative contacts, m).
-func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
+/// keeping points closer than `margin` (speculative contacts, m). `scratch` lends the
+/// polytope and mesh paths their buffers.
+func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float, scratch: CollideScratch) -> Manifold {
     if rank(a.shape) > rank(b.shape) {
-        var m = collide(b, a, margin: margin)
+        var m = collide(b, a, margin: margin, scratch: scratch)
         m.flip()
         return m
     }
     switch (a.shape, b.shape) {
     case (.compound(let c), _):
-        return collideCompound(c, a, b, margin: margin)
+        return collideCompound(c, a, b, margin: margin, scratch: scratch)
     case (_, .compound(let c)):
-        var m = collideCompound(c, b, a, margin: margin)
+        var m = collideCompound(c, b, a, margin: margin, scratch: scratch)
         m.flip()
         return m
     case (_, .mesh(let mesh)):
-        return collideMesh(a, mesh, b, margin: margin)
+        return collideMesh(a, mesh, b, margin: margin, scratch: scratch)
     case (.sphere(let r), .hull(let h)):
-        return collideCapsulePolytope(a.position, a.position, r, a.position, h, b, margin: margin)
+        return collideCapsulePolytope(a.position, a.position, r, a.position, h, b, margin: margin, scratch: scratch)
     case (.capsule(let r, let hh), .hull(let h)):
         let axis = a.rotation.c1 * hh
-        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, h, b, margin: margin)
+        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, h, b, margin: margin, scratch: scratch)
     case (.box(let h), .hull(let hb)):
-        return collidePolytopes(ConvexHull.box(h), a, hb, b, margin: margin)
+        return collidePolytopes(ConvexHull.box(h), a, hb, b, margin: margin, scratch: scratch)
     case (.hull(let ha), .hull(let hb)):
-        return collidePolytopes(ha, a, hb, b, margin: margin)
+        return collidePolytopes(ha, a, hb, b, margin: margin, scratch: scratch)
     case (.hull(let h), .plane):
-        return collideHullPlane(h, a, b, margin: margin)
+        return collideHullPlane(h, a, b, margin: margin, scratch: scratch)
     case (.sphere(let ra), .sphere(let rb)):
         return collideSpheres(a.position, ra, b.position, rb, margin: margin, id: 0)
     case (.sphere(let r), .capsule(let rc, let hh)):
@@ -54,7 +55,7 @@ func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
         return m
     case (.capsule(let r, let hh), .box(let h)):
         let axis = a.rotation.c1 * hh
-        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, ConvexHull.box(h), b, margin: margin)
+        return collideCapsulePolytope(a.position - axis, a.position + axis, r, a.position, ConvexHull.box(h), b, margin: margin, scratch: scratch)
     case (.capsule(let r, let hh), .plane):
         var m = Manifold()
         let axis = a.rotation.c1 * hh
@@ -81,15 +82,18 @@ func collide(_ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
 
 /// Each child of a compound against `b`, merged into one manifold; ids salted with the
 /// child index.
-private func collideCompound(_ c: CompoundShape, _ a: PlacedShape, _ b: PlacedShape, margin: Float) -> Manifold {
+private func collideCompound(_ c: CompoundShape, _ a: PlacedShape, _ b: PlacedShape, margin: Float, scratch: CollideScratch) -> Manifold {
     let bb = b.shape.bounds(position: b.position, rotation: b.rotation)
     var parts: [(Manifold, UInt32)] = []
+    swap(&parts, &scratch.parts)
+    defer { swap(&parts, &scratch.parts) }
+    parts.removeAll(keepingCapacity: true)
     for k in c.children.indices {
         let child = c.placedChild(k, a.position, a.rotation)
         let cb = child.shape.bounds(position: child.position, rotation: child.rotation)
         guard cb.min.x <= bb.max.x + margin, bb.min.x <= cb.max.x + margin, cb.min.y <= bb.max.y + margin,
               bb.min.y <= cb.max.y + margin, cb.min.z <= bb.max.z + margin, bb.min.z <= cb.max.z + margin else { continue }
-        var m = collide(child, b, margin: margin)
+        var m = collide(child, b, margin: margin, scratch: scratch)
         guard m.count > 0 else { continue }
         // Anchors on A were taken from the child's centre.
         for i in 0..<m.count {
@@ -99,7 +103,7 @@ private func collideCompound(_ c: CompoundShape, _ a: PlacedShape, _ b: PlacedSh
         }
         parts.append((m, UInt32(k + 1) &* 0x85EB_CA6B))
     }
-    return Manifold(merging: parts, a.position, b.position)
+    return Manifold(merging: parts, a.position, b.position, scratch: scratch)
 }
 
 /// Re-expresses anchors computed for a stand-in centre (a capsule's segment point) relative

@@ -78,11 +78,6 @@ private func edgeContact(
     return m
 }
 
-private struct ClipVertex {
-    var p: Vec3
-    var code: UInt32
-}
-
 /// Contact of the face of `reference` whose outward normal is nearest `towards` with the
 /// most anti-parallel face of `incident`; normal from reference to incident.
 private func faceContact(

@@ -19,14 +19,23 @@ import TwinMath
 /// second face (a triangle's back).
 func collidePolytopes(
     _ ha: ConvexHull, _ a: PlacedShape, _ hb: ConvexHull, _ b: PlacedShape, margin: Float,
-    referenceFaceOfB: Int? = nil, oneSidedB: Bool = false
+    referenceFaceOfB: Int? = nil, oneSidedB: Bool = false, scratch: CollideScratch
 ) -> Manifold {
     let ra = a.rotation
     // B in A's frame.
     let rr = Mat3(c0: ra.transposedTimes(b.rotation.c0), c1: ra.transposedTimes(b.rotation.c1), c2: ra.transposedTimes(b.rotation.c2))
     let t = ra.transposedTimes(b.position - a.position)
-    let vb = hb.vertices.map { t + rr * $0 }
-    let nb = hb.faces.map { rr * $0.normal }
+    var vb: [Vec3] = [], nb: [Vec3] = []
+    swap(&vb, &scratch.vertices)
+    swap(&nb, &scratch.normals)
+    defer {
+        swap(&vb, &scratch.vertices)
+        swap(&nb, &scratch.normals)
+    }
+    vb.removeAll(keepingCapacity: true)
+    nb.removeAll(keepingCapacity: true)
+    for v in hb.vertices { vb.append(t + rr * v) }
+    for f in hb.faces { nb.append(rr * f.normal) }
     let va = ha.vertices
 
     @inline(__always) func minDot(_ vs: [Vec3], _ n: Vec3) -> Float {
@@ -79,72 +88,84 @@ func collidePolytopes(
 
     var normal: Vec3
     var points: [ContactCandidate] = []
+    swap(&points, &scratch.candidates)
+    defer { swap(&points, &scratch.candidates) }
+    points.removeAll(keepingCapacity: true)
     let tolerance: Float = 0.005
     if referenceFaceOfB == nil && sepE > max(sepA, sepB) + tolerance {
         let ea = ha.edges[edgeA], eb = hb.edges[edgeB]
         let a0 = va[Int(ea.v0)], a1 = va[Int(ea.v1)], b0 = vb[Int(eb.v0)], b1 = vb[Int(eb.v1)]
         let (qa, qb) = closestBetweenSegments((a0 + a1) * 0.5, (a1 - a0) * 0.5, (b0 + b1) * 0.5, (b1 - b0) * 0.5)
         normal = edgeAxis
-        points = [ContactCandidate(point: (qa + qb) * 0.5, separation: (qb - qa).dot(edgeAxis), id: 1 << 30 | UInt32(edgeA & 0x7FFF) << 15 | UInt32(edgeB & 0x7FFF))]
+        points.append(ContactCandidate(point: (qa + qb) * 0.5, separation: (qb - qa).dot(edgeAxis), id: 1 << 30 | UInt32(edgeA & 0x7FFF) << 15 | UInt32(edgeB & 0x7FFF)))
     } else if referenceFaceOfB != nil || sepB > sepA + tolerance {
         let n = nb[faceB]
-        points = clipFaces(reference: hb, faceB, vb, n, incident: ha, va, ha.faces.map(\.normal), margin: margin, tag: 1 << 31)
+        clipFaces(reference: hb, faceB, vb, n, incident: ha, va, { ha.faces[$0].normal }, margin: margin, tag: 1 << 31,
+                  into: &points, scratch)
         normal = -n
     } else {
         let n = ha.faces[faceA].normal
-        points = clipFaces(reference: ha, faceA, va, n, incident: hb, vb, nb, margin: margin, tag: 0)
+        clipFaces(reference: ha, faceA, va, n, incident: hb, vb, { nb[$0] }, margin: margin, tag: 0, into: &points, scratch)
         normal = n
     }
     // Back to the world frame.
-    let world = points.map { ContactCandidate(point: a.position + ra * $0.point, separation: $0.separation, id: $0.id) }
-    return Manifold(normal: ra * normal, reducing: world, a.position, b.position)
+    for k in points.indices { points[k].point = a.position + ra * points[k].point }
+    return Manifold(normal: ra * normal, reducing: points, a.position, b.position)
 }
 
-/// Clips the incident face (most opposed to `n`) against the side planes of reference
-/// face `f` (vertices `rv`, outward normal `n`); points within `margin` of the reference
-/// plane, moved midway between the surfaces, with separations along `n`.
+/// Clips the incident face (most opposed to `n`; `inormal(k)` is face k's normal in the
+/// reference frame) against the side planes of reference face `f` (vertices `rv`,
+/// outward normal `n`); appends the points within `margin` of the reference plane,
+/// moved midway between the surfaces, with separations along `n`.
 private func clipFaces(
-    reference: ConvexHull, _ f: Int, _ rv: [Vec3], _ n: Vec3, incident: ConvexHull, _ iv: [Vec3], _ inormals: [Vec3],
-    margin: Float, tag: UInt32
-) -> [ContactCandidate] {
+    reference: ConvexHull, _ f: Int, _ rv: [Vec3], _ n: Vec3, incident: ConvexHull, _ iv: [Vec3], _ inormal: (Int) -> Vec3,
+    margin: Float, tag: UInt32, into points: inout [ContactCandidate], _ scratch: CollideScratch
+) {
     var inc = 0, most = Float.infinity
-    for (k, m) in inormals.enumerated() where m.dot(n) < most { most = m.dot(n); inc = k }
+    for k in incident.faces.indices where inormal(k).dot(n) < most { most = inormal(k).dot(n); inc = k }
     let rf = reference.faces[f], ifc = incident.faces[inc]
-    var poly: [(p: Vec3, code: UInt32)] = (0..<Int(ifc.count)).map {
-        (iv[Int(incident.faceVertices[Int(ifc.first) + $0])], UInt32($0))
+    var poly: [ClipVertex] = [], out: [ClipVertex] = []
+    swap(&poly, &scratch.polygon)
+    swap(&out, &scratch.clipped)
+    defer {
+        swap(&poly, &scratch.polygon)
+        swap(&out, &scratch.clipped)
     }
+    poly.removeAll(keepingCapacity: true)
+    for k in 0..<Int(ifc.count) { poly.append(ClipVertex(p: iv[Int(incident.faceVertices[Int(ifc.first) + k])], code: UInt32(k))) }
     let count = Int(rf.count)
     for e in 0..<count {
         let u0 = rv[Int(reference.faceVertices[Int(rf.first) + e])]
         let u1 = rv[Int(reference.faceVertices[Int(rf.first) + (e + 1) % count])]
         let side = (u1 - u0).cross(n)
-        var out: [(p: Vec3, code: UInt32)] = []
+        out.removeAll(keepingCapacity: true)
         for k in poly.indices {
             let p0 = poly[k], p1 = poly[(k + 1) % poly.count]
             let d0 = side.dot(p0.p - u0), d1 = side.dot(p1.p - u0)
             if d0 <= 0 { out.append(p0) }
             if (d0 <= 0) != (d1 <= 0) {
                 let s = d0 / (d0 - d1)
-                out.append((p0.p + (p1.p - p0.p) * s, 64 + UInt32(k & 63) * 64 + UInt32(e & 63)))
+                out.append(ClipVertex(p: p0.p + (p1.p - p0.p) * s, code: 64 + UInt32(k & 63) * 64 + UInt32(e & 63)))
             }
         }
-        poly = out
-        if poly.isEmpty { return [] }
+        swap(&poly, &out)
+        if poly.isEmpty { return }
     }
     let origin = rv[Int(reference.faceVertices[Int(rf.first)])]
     let idBase = tag | UInt32(f & 0x3F) << 24 | UInt32(inc & 0x7F) << 17
-    var points: [ContactCandidate] = []
     for q in poly {
         let s = n.dot(q.p - origin)
         if s <= margin { points.append(ContactCandidate(point: q.p - n * (0.5 * s), separation: s, id: idBase | q.code)) }
     }
-    return points
 }
 
 /// A hull against a static plane: its vertices within the margin, reduced to four.
-func collideHullPlane(_ h: ConvexHull, _ a: PlacedShape, _ plane: PlacedShape, margin: Float) -> Manifold {
+func collideHullPlane(_ h: ConvexHull, _ a: PlacedShape, _ plane: PlacedShape, margin: Float, scratch: CollideScratch) -> Manifold {
     let n = plane.rotation.c1
     var points: [ContactCandidate] = []
+    swap(&points, &scratch.candidates)
+    defer { swap(&points, &scratch.candidates) }
+    points.removeAll(keepingCapacity: true)
     for (k, v) in h.vertices.enumerated() {
         let p = a.position + a.rotation * v
         let s = n.dot(p - plane.position)
@@ -166,10 +187,13 @@ func collideHullPlane(_ h: ConvexHull, _ a: PlacedShape, _ plane: PlacedShape, m
 /// replaces a normal from an inactive edge or vertex by the face normal.
 func collideCapsulePolytope(
     _ s0: Vec3, _ s1: Vec3, _ r: Float, _ centre: Vec3, _ h: ConvexHull, _ b: PlacedShape, margin: Float,
-    triangleEdges: UInt8? = nil
+    triangleEdges: UInt8? = nil, scratch: CollideScratch
 ) -> Manifold {
     let l0 = b.rotation.transposedTimes(s0 - b.position), l1 = b.rotation.transposedTimes(s1 - b.position)
     var points: [ContactCandidate] = []
+    swap(&points, &scratch.candidates)
+    defer { swap(&points, &scratch.candidates) }
+    points.removeAll(keepingCapacity: true)
     var normal = Vec3.zero
     func facePoints(_ f: Int) {
         let face = h.faces[f]
@@ -187,7 +211,8 @@ func collideCapsulePolytope(
         }
         normal = -n
         let same = (q1 - q0).lengthSquared < 1e-12
-        for (q, id) in same ? [(q0, id0)] : [(q0, id0), (q1, id1)] {
+        for k in 0..<(same ? 1 : 2) {
+            let (q, id) = k == 0 ? (q0, id0) : (q1, id1)
             let s = n.dot(q) - face.offset - r
             if s <= margin { points.append(ContactCandidate(point: q - n * (r + 0.5 * s), separation: s, id: UInt32(f & 0xFF) << 8 | id)) }
         }
@@ -220,7 +245,7 @@ func collideCapsulePolytope(
             if flat >= 0 { facePoints(flat) }
             if points.isEmpty {
                 normal = n
-                points = [ContactCandidate(point: (ps + n * r + ph) * 0.5, separation: sep, id: 0xFFFF)]
+                points.append(ContactCandidate(point: (ps + n * r + ph) * 0.5, separation: sep, id: 0xFFFF))
             }
         }
     } else if triangleEdges != nil {
@@ -243,8 +268,8 @@ func collideCapsulePolytope(
             if s <= margin { points.append(ContactCandidate(point: q - n * (r + 0.5 * s), separation: s, id: 0xFFFE)) }
         }
     }
-    let world = points.map { ContactCandidate(point: b.position + b.rotation * $0.point, separation: $0.separation, id: $0.id) }
-    return Manifold(normal: b.rotation * normal, reducing: world, centre, b.position)
+    for k in points.indices { points[k].point = b.position + b.rotation * points[k].point }
+    return Manifold(normal: b.rotation * normal, reducing: points, centre, b.position)
 }
 
 /// Is the point `p` of triangle hull `h` inside its face, or on an active edge or at a

@@ -43,7 +43,7 @@ public struct ContactHit: Hashable, Sendable {
     /// World point (m) and normal from a to b.
     public var point: Vec3
     public var normal: Vec3
-    /// Closing speed along the normal before the step (m/s, positive).
+    /// Closing speed along the normal at impact (m/s, positive).
     public var approachSpeed: Float
     /// Total normal impulse over the step (N·s).
     public var impulse: Float

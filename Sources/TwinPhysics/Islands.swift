@@ -4,15 +4,18 @@ import TwinMath
 /// sleep together once every one of them has stayed put for `timeToSleep` and is slow
 /// at that moment, and wake together when anything moving touches one of them.
 ///
-/// "Stayed put" is Jolt's sleep test, not Box2D's: a body's timer runs while its pose
-/// stays within `sleepSpeed × timeToSleep` (2.5 cm, rotation counted at its bounding
-/// radius) of where the timer started, and restarts from the current pose when it
-/// leaves. A velocity test alone (Box2D) resets on every momentary spike: in a settled
-/// heap of 10,000 boxes one box that twitches to 0.1 m/s for a step now and then (a
-/// corner slipping off an edge and catching again) kept 9,660 bodies awake for good,
-/// although it went nowhere. A body that really creeps still leaves its 2.5 cm sphere
-/// within the time and stays awake, and the island only sleeps at a step where every
-/// body is also slower than `sleepSpeed`.
+/// "Stayed put" combines Box2D's and Jolt's sleep tests: a body's timer keeps running
+/// while it is slower than `sleepSpeed` (Box2D) or its pose stays within
+/// `sleepSpeed × timeToSleep` (2.5 cm, rotation counted at its bounding radius) of an
+/// anchor (Jolt); it restarts only when the body is both fast and has left the anchor,
+/// which then moves to the current pose. Each test alone fails a settled heap of 10,000
+/// boxes, one island through box–box contacts: Box2D's resets on every momentary spike
+/// (a corner slipping off an edge and catching again, 0.1 m/s for a step, going
+/// nowhere) and kept 9,660 bodies awake for good; Jolt's resets on slow creep (a dozen
+/// boxes settling by millimetres a second leave their 2.5 cm sphere every few seconds),
+/// and at 21–25 s, every box slower than 0.03 m/s, about 20 young timers kept the
+/// 9,552-body island awake until a slip at 30 s. The island still sleeps only at a step
+/// where every body is slower than `sleepSpeed`.
 ///
 /// Box2D keeps islands persistent and splits them lazily; we rebuild them every step by
 /// union-find over the sorted contact list — linear in contacts, deterministic, and
@@ -60,9 +63,9 @@ struct Islands {
         for i in 0..<n where w.kind[i] == .dynamic && w.isEnabled[i] && !w.isAwake[i] && awake[find(i)] { w.wake(i) }
     }
 
-    /// Advances the sleep timer of bodies that stayed near their anchor pose (restarts
-    /// the others from where they are) and puts islands to sleep whose every body has
-    /// stayed long enough and is slow now.
+    /// Advances the sleep timer of bodies that are slow or stayed near their anchor pose
+    /// (restarts the others from where they are) and puts islands to sleep whose every
+    /// body has stayed long enough and is slow now.
     mutating func sleep(_ w: PhysicsWorld, dt: Float) {
         let n = w.bodyCount
         let speedLimit = w.settings.sleepSpeed
@@ -74,13 +77,12 @@ struct Islands {
             let speed = w.linearVelocity[i].length + w.angularVelocity[i].length * w.radius[i]
             let turn = (w.sleepAnchorRotation[i].conjugate * w.rotation[i]).vector.length
             let moved = (w.position[i] - w.sleepAnchor[i]).length + 2 * turn * w.radius[i]
-            if w.allowSleep[i] && moved <= reach {
-                w.sleepTime[i] += dt
-            } else {
-                w.sleepTime[i] = 0
+            let stays = moved <= reach
+            if !stays {
                 w.sleepAnchor[i] = w.position[i]
                 w.sleepAnchorRotation[i] = w.rotation[i]
             }
+            w.sleepTime[i] = w.allowSleep[i] && (stays || speed < speedLimit) ? w.sleepTime[i] + dt : 0
             let r = find(i)
             minTime[r] = min(minTime[r], w.sleepTime[i])
             if speed >= speedLimit { slow[r] = false }

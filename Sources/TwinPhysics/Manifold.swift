@@ -21,6 +21,8 @@ struct ManifoldPoint: Sendable {
 struct Manifold: Sendable {
     var normal = Vec3.zero
     var count = 0
+    /// Accumulated rolling-resistance angular impulse (N·m·s, world), for warm starting.
+    var rollingImpulse = Vec3.zero
     var p0 = ManifoldPoint(), p1 = ManifoldPoint(), p2 = ManifoldPoint(), p3 = ManifoldPoint()
 
     static let maxPoints = 4
@@ -64,6 +66,7 @@ struct Manifold: Sendable {
 
     /// Carries last step's impulses over to points with the same feature id.
     mutating func warmStart(from old: Manifold) {
+        rollingImpulse = old.rollingImpulse
         for i in 0..<count {
             var p = self[i]
             for j in 0..<old.count where old[j].id == p.id {
@@ -92,9 +95,8 @@ extension Manifold {
         self.init()
         self.normal = normal
         guard !points.isEmpty else { return }
-        var pick: [Int]
         if points.count <= Self.maxPoints {
-            pick = Array(points.indices)
+            for e in points { add(e.point, separation: e.separation, id: e.id, a, b) }
         } else {
             var i0 = 0
             for e in points.indices where points[e].separation < points[i0].separation { i0 = e }
@@ -122,14 +124,8 @@ extension Manifold {
                 let d = (points[e].point - mirror).lengthSquared
                 if d < near { near = d; i3 = e }
             }
-            pick = [i0, i1] + [i2, i3].filter { $0 >= 0 }
+            for e in [i0, i1, i2, i3] where e >= 0 { add(points[e].point, separation: points[e].separation, id: points[e].id, a, b) }
         }
-        for e in pick { add(points[e].point, separation: points[e].separation, id: points[e].id, a, b) }
-    }
-
-    /// The world-space candidates of this manifold, given body A's centre.
-    func candidates(_ a: Vec3, idSalt: UInt32) -> [ContactCandidate] {
-        (0..<count).map { ContactCandidate(point: self[$0].anchorA + a, separation: self[$0].separation, id: self[$0].id ^ idSalt) }
     }
 
     /// One manifold from several (a compound's children, a mesh's triangles), which
@@ -139,7 +135,7 @@ extension Manifold {
     /// the body rests on both instead of being pushed out of each in turn. Parts more
     /// than 18° from the chosen normal(s) are left out: a body across a sharp edge
     /// pushes out of its deepest face first.
-    init(merging parts: [(Manifold, UInt32)], _ a: Vec3, _ b: Vec3, touching: Float = 0.005) {
+    init(merging parts: [(Manifold, UInt32)], _ a: Vec3, _ b: Vec3, touching: Float = 0.005, scratch: CollideScratch) {
         var deepest = -1, depth = Float.infinity
         for (k, p) in parts.enumerated() where p.0.count > 0 && p.0.minSeparation < depth {
             deepest = k; depth = p.0.minSeparation
@@ -151,12 +147,18 @@ extension Manifold {
             && p.0.minSeparation <= depth2 {
             second = k; depth2 = p.0.minSeparation
         }
-        let normals = second >= 0 ? [n0, parts[second].0.normal] : [n0]
-        let n = second >= 0 ? (n0 + parts[second].0.normal).normalized() : n0
+        let n1 = second >= 0 ? parts[second].0.normal : n0
+        let n = second >= 0 ? (n0 + n1).normalized() : n0
         var points: [ContactCandidate] = []
-        for (m, salt) in parts where m.count > 0 && normals.contains(where: { m.normal.dot($0) > 0.95 }) {
+        swap(&points, &scratch.candidates)
+        defer { swap(&points, &scratch.candidates) }
+        points.removeAll(keepingCapacity: true)
+        for (m, salt) in parts where m.count > 0 && (m.normal.dot(n0) > 0.95 || m.normal.dot(n1) > 0.95) {
             let scale = 1 / max(m.normal.dot(n), 0.5)
-            points += m.candidates(a, idSalt: salt).map { ContactCandidate(point: $0.point, separation: $0.separation * scale, id: $0.id) }
+            for k in 0..<m.count {
+                let p = m[k]
+                points.append(ContactCandidate(point: p.anchorA + a, separation: p.separation * scale, id: p.id ^ salt))
+            }
         }
         self.init(normal: n, reducing: points, a, b)
     }

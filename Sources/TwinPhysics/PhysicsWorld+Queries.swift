@@ -59,10 +59,11 @@ extension PhysicsWorld {
     func overlapping(_ probe: PlacedShape, mask: UInt32) -> [Int32] {
         let b = probe.shape.bounds(position: probe.position, rotation: probe.rotation)
         var out: [Int32] = []
+        let scratch = CollideScratch()
         for i in 0..<bodyCount where isEnabled[i] && kind[i] != .static && layer[i] & mask != 0 {
             let lo = boundsMin[i], hi = boundsMax[i]
             guard lo.x <= b.max.x, b.min.x <= hi.x, lo.y <= b.max.y, b.min.y <= hi.y, lo.z <= b.max.z, b.min.z <= hi.z else { continue }
-            let m = collide(probe, placed(i), margin: 0)
+            let m = collide(probe, placed(i), margin: 0, scratch: scratch)
             if m.count > 0 && m.minSeparation < 0 { out.append(Int32(i)) }
         }
         return out

@@ -26,7 +26,7 @@ extension PhysicsWorld {
                 mass.invI[i] = Mat3.rotatedDiagonal(Mat3(rotation[i]), invInertia[i])
             }
         }
-        var (constraints, points) = prepareContacts(bodies, mass, dt: dt)
+        var (constraints, points) = prepareContacts(bodies, mass, h: h)
         let colours = ConstraintColours(&constraints, invMass: mass.invMass)
         var (groups, wide) = pack(constraints, points, colours, mass, soft: soft, staticSoft: staticSoft, dummy: Int32(n))
         let dynamic = active.filter { kind[Int($0)] == .dynamic }
@@ -41,7 +41,7 @@ extension PhysicsWorld {
         groups.withUnsafeBufferPointer { gs in
         rotation.withUnsafeMutableBufferPointer { rot in
             let pts = wp.baseAddress!
-            for _ in 0..<substeps {
+            for substep in 0..<substeps {
                 for (j, i) in dynamic.enumerated() {
                     let k = Int(i)
                     bodies[k].v = (bodies[k].v + gravityStep[j]) * damping[j].0
@@ -49,7 +49,7 @@ extension PhysicsWorld {
                 }
                 colours.forEachGroup(executor: executor) { ContactSolver.warmStart(gs[$0], pts + 4 * $0, bodies) }
                 colours.forEachGroup(executor: executor) {
-                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, useBias: true)
+                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, substep: substep, useBias: true)
                 }
                 for i in active {
                     let k = Int(i)
@@ -58,7 +58,7 @@ extension PhysicsWorld {
                     rot[k] = rot[k].integrated(angularVelocity: bodies[k].w, dt: h)
                 }
                 colours.forEachGroup(executor: executor) {
-                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, useBias: false)
+                    ContactSolver.solve(gs[$0], pts + 4 * $0, bodies, invH: invH, slop: slop, pushOut: pushOut, substep: substep, useBias: false)
                 }
             }
             let threshold = settings.restitutionThreshold
@@ -74,7 +74,7 @@ extension PhysicsWorld {
             linearVelocity[k] = bodies[k].v
             angularVelocity[k] = bodies[k].w
         }
-        unpack(wide, colours, constraints, &points)
+        unpack(wide, colours, &constraints, &points)
         storeImpulses(constraints, points)
     }
 
@@ -101,6 +101,11 @@ extension PhysicsWorld {
                 w.pointee.invIA.set(l, mass.invI[a]); w.pointee.invIB.set(l, mass.invI[b])
                 w.pointee.friction[l] = c.friction; w.pointee.restitution[l] = c.restitution
                 w.pointee.surface1[l] = c.surface1; w.pointee.surface2[l] = c.surface2
+                w.pointee.fallStep[l] = c.fallStep
+                w.pointee.rolling[l] = c.rolling
+                w.pointee.rollingMass1[l] = c.rollingMass1; w.pointee.rollingMass2[l] = c.rollingMass2
+                wide.baseAddress![4 * g].rollingImpulse1[l] = c.rollingImpulse1
+                wide.baseAddress![4 * g].rollingImpulse2[l] = c.rollingImpulse2
                 let s = c.isStatic ? staticSoft : soft
                 w.pointee.biasRate[l] = s.biasRate; w.pointee.massScale[l] = s.massScale; w.pointee.impulseScale[l] = s.impulseScale
                 w.pointee.pointCount = max(w.pointee.pointCount, Int(c.pointCount))
@@ -126,10 +131,14 @@ extension PhysicsWorld {
     }
 
     /// Copies the solved impulses back to the scalar points.
-    private func unpack(_ wide: [WidePoint], _ colours: ConstraintColours, _ constraints: [ContactConstraint],
+    private func unpack(_ wide: [WidePoint], _ colours: ConstraintColours, _ constraints: inout [ContactConstraint],
                         _ points: inout [ConstraintPoint]) {
         for (g, members) in colours.groups.enumerated() {
             for (l, ci) in members.enumerated() {
+                if constraints[ci].rolling > 0 {
+                    constraints[ci].rollingImpulse1 = wide[4 * g].rollingImpulse1[l]
+                    constraints[ci].rollingImpulse2 = wide[4 * g].rollingImpulse2[l]
+                }
                 let c = constraints[ci]
                 for j in 0..<Int(c.pointCount) {
                     let q = wide[4 * g + j]
@@ -139,14 +148,15 @@ extension PhysicsWorld {
                     points[k].tangentImpulse2 = q.tangentImpulse2[l]
                     points[k].maxNormalImpulse = q.maxNormalImpulse[l]
                     points[k].totalNormalImpulse = q.totalNormalImpulse[l]
+                    points[k].relativeVelocity = q.relativeVelocity[l]
                 }
             }
         }
     }
 
     /// Solver constraints for touching manifolds with an awake body: anchors, effective
-    /// masses, warm-start impulses and the pre-step normal velocity (for restitution).
-    private func prepareContacts(_ bodies: [SolverBody], _ mass: SolverMass, dt: Float) -> ([ContactConstraint], [ConstraintPoint]) {
+    /// masses, warm-start impulses and the normal velocity before the step.
+    private func prepareContacts(_ bodies: [SolverBody], _ mass: SolverMass, h: Float) -> ([ContactConstraint], [ConstraintPoint]) {
         let gravity = settings.gravity
         func falls(_ i: Int) -> Float { kind[i] == .dynamic && isAwake[i] ? gravityScale[i] : 0 }
         var constraints: [ContactConstraint] = []
@@ -168,8 +178,18 @@ extension PhysicsWorld {
             c.surface1 = surface.dot(c.t1)
             c.surface2 = surface.dot(c.t2)
             c.isStatic = kind[a] != .dynamic || kind[b] != .dynamic
+            c.fallStep = gravity.dot(m.normal) * (falls(b) - falls(a)) * h
+            let mu = max(material[a].rollingResistance, material[b].rollingResistance)
+            if mu > 0 {
+                // The rolling radius: the larger inner radius of the dynamic bodies.
+                let radius = max(kind[a] == .dynamic ? innerRadius[a] : 0, kind[b] == .dynamic ? innerRadius[b] : 0)
+                c.rolling = mu * radius
+                c.rollingMass1 = angularMass(iA, iB, c.t1)
+                c.rollingMass2 = angularMass(iA, iB, c.t2)
+                c.rollingImpulse1 = m.rollingImpulse.dot(c.t1)
+                c.rollingImpulse2 = m.rollingImpulse.dot(c.t2)
+            }
             c.pointStart = Int32(points.count)
-            let fall = gravity.dot(m.normal) * (falls(b) - falls(a))
             c.pointCount = Int32(m.count)
             for k in 0..<m.count {
                 let mp = m[k]
@@ -183,7 +203,7 @@ extension PhysicsWorld {
                 p.tangentImpulse1 = mp.tangentImpulse.dot(c.t1)
                 p.tangentImpulse2 = mp.tangentImpulse.dot(c.t2)
                 let dv = B.v + B.w.cross(p.rB) - A.v - A.w.cross(p.rA)
-                p.relativeVelocity = impactSpeed(dv.dot(m.normal), gap: mp.separation, accel: fall, dt: dt)
+                p.relativeVelocity = dv.dot(m.normal)
                 points.append(p)
             }
             constraints.append(c)
@@ -191,15 +211,9 @@ extension PhysicsWorld {
         return (constraints, points)
     }
 
-    /// The normal velocity at which a gap closes during this step, for restitution: a
-    /// body falling onto the ground from a speculative distance arrives faster than it
-    /// moved at the start of the step (gravity accelerates it), and restitution must use
-    /// the arrival speed — else bounces lose up to g·dt of speed each.
-    @inline(__always) private func impactSpeed(_ vn: Float, gap: Float, accel a: Float, dt: Float) -> Float {
-        guard gap > 0, vn < 0 || a < 0 else { return vn }
-        let arrival = -(max(0, vn * vn - 2 * a * gap)).squareRoot()
-        let t = a != 0 ? (arrival - vn) / a : gap / -vn
-        return t <= dt ? arrival : vn
+    @inline(__always) private func angularMass(_ iA: Mat3, _ iB: Mat3, _ d: Vec3) -> Float {
+        let k = d.dot(iA * d) + d.dot(iB * d)
+        return k > 0 ? 1 / k : 0
     }
 
     @inline(__always) private func effectiveMass(_ mA: Float, _ iA: Mat3, _ mB: Float, _ iB: Mat3, _ rA: Vec3, _ rB: Vec3, _ d: Vec3) -> Float {
@@ -228,6 +242,7 @@ extension PhysicsWorld {
                     at = position[Int(c.a)] + p.rA
                 }
             }
+            m.rollingImpulse = c.t1 * c.rollingImpulse1 + c.t2 * c.rollingImpulse2
             contacts[index].manifold = m
             if fastest > hitSpeed {
                 events.hits.append(ContactHit(

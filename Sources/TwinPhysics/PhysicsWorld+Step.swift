@@ -110,15 +110,18 @@ extension PhysicsWorld {
         let count = contacts.count
         let slop = settings.linearSlop
         let wasTouching = contacts.map(\.isTouching)
+        let chunks = (count + chunk - 1) / chunk
+        while scratch.count < chunks { scratch.append(CollideScratch()) }
         let world = self
         contacts.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let cs = buf
-            executor.run((count + chunk - 1) / chunk) { c in
+            executor.run(chunks) { c in
+                let scratch = world.scratch[c]
                 for k in (c * chunk)..<min(count, (c + 1) * chunk) {
                     let a = cs[k].a, b = cs[k].b
                     guard world.isActive(a) || world.isActive(b) else { continue }
                     let margin = world.reach[a] + world.reach[b]
-                    var m = collide(world.placed(a), world.placed(b), margin: margin)
+                    var m = collide(world.placed(a), world.placed(b), margin: margin, scratch: scratch)
                     m.warmStart(from: cs[k].manifold)
                     cs[k].manifold = m
                     cs[k].isTouching = m.count > 0 && m.minSeparation <= slop

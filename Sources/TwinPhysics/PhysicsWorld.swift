@@ -56,6 +56,8 @@ public final class PhysicsWorld {
     var contacts: [Contact] = []
     var sensors: [Sensor] = []
     var broadphase = BroadPhase()
+    /// Narrowphase buffers, one per chunk of `updateManifolds`.
+    var scratch: [CollideScratch] = []
 
     /// What happened in the last step.
     public internal(set) var events = StepEvents()
@@ -93,7 +95,7 @@ public final class PhysicsWorld {
                 m = d.density * d.shape.volume
             }
         }
-        for (name, v) in [("friction", d.material.friction), ("restitution", d.material.restitution),
+        for (name, v) in [("friction", d.material.friction), ("restitution", d.material.restitution), ("rollingResistance", d.material.rollingResistance),
                           ("linearDamping", d.linearDamping), ("angularDamping", d.angularDamping)] {
             guard v >= 0, v.isFinite else { throw PhysicsError("\(name) must be ≥ 0 and finite, got \(v)") }
         }

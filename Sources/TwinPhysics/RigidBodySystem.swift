@@ -103,7 +103,7 @@ public final class RigidBodySystem: UpdateSystem {
         d.density = body.density
         d.mass = body.mass > 0 ? body.mass : nil
         if body.mass < 0 { throw PhysicsError("mass must be positive (or 0 for density), got \(body.mass) kg") }
-        d.material = Material(friction: c.friction, restitution: c.restitution)
+        d.material = Material(friction: c.friction, restitution: c.restitution, rollingResistance: c.rollingResistance)
         d.surfaceVelocity = world.get(SurfaceVelocity.self, of: e)?.value ?? .zero
         d.linearDamping = body.linearDamping
         d.angularDamping = body.angularDamping

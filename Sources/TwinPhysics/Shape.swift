@@ -161,5 +161,10 @@ public struct Material: Sendable, Hashable {
     public var friction: Float = 0.6
     /// Coefficient of restitution (0 = no bounce, 1 = elastic).
     public var restitution: Float = 0
-    public init(friction: Float = 0.6, restitution: Float = 0) { self.friction = friction; self.restitution = restitution }
+    /// Rolling resistance coefficient μr (unitless, ≥ 0; pairs take the larger): a
+    /// rolling body meets a torque of at most μr × normal force × its rolling radius.
+    public var rollingResistance: Float = 0
+    public init(friction: Float = 0.6, restitution: Float = 0, rollingResistance: Float = 0) {
+        self.friction = friction; self.restitution = restitution; self.rollingResistance = rollingResistance
+    }
 }

@@ -5,6 +5,7 @@ typealias Wide = SIMD4<Float>
 
 /// Lane-wise maximum (the standard library's generic `pointwiseMax` is not inlined).
 @inline(__always) func wideMax(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: a .< b) }
+@inline(__always) func wideMin(_ a: Wide, _ b: Wide) -> Wide { a.replacing(with: b, where: b .< a) }
 
 /// Four 3D vectors, one per lane, stored by component so every operation is one
 /// 4-wide instruction per component (Box2D v3's `b2Vec2W`, in 3D).

@@ -80,7 +80,7 @@ struct ShapeContactTests {
         for (lower, upper) in pairs {
             let a = PlacedShape(shape: lower, position: .zero, rotation: Mat3(.identity))
             let b = PlacedShape(shape: upper, position: Vec3(0.1, 0.99, 0.05), rotation: Mat3(Quat(yaw: 0.3)))
-            let m = collide(a, b, margin: 0.02)
+            let m = collide(a, b, margin: 0.02, scratch: CollideScratch())
             #expect(m.count == 4, "\(lower) vs \(upper): \(m.count) points")
             #expect(abs(m.normal.y - 1) < 1e-4, "normal \(m.normal)")
             #expect(abs(m.minSeparation + 0.01) < 1e-4, "separation \(m.minSeparation)")
@@ -94,7 +94,7 @@ struct ShapeContactTests {
         let a = PlacedShape(shape: .hull(cube), position: .zero, rotation: Mat3(Quat(axis: .unitZ, angle: .pi / 4)))
         let gap: Float = 0.003
         let b = PlacedShape(shape: .hull(cube), position: Vec3(0, 2 * 0.5 * Float(2).squareRoot() + gap, 0), rotation: Mat3(Quat(axis: .unitX, angle: .pi / 4)))
-        let m = collide(a, b, margin: 0.02)
+        let m = collide(a, b, margin: 0.02, scratch: CollideScratch())
         #expect(m.count == 1)
         #expect(abs(m.minSeparation - gap) < 1e-4, "\(m.minSeparation)")
         #expect(abs(m.normal.y - 1) < 1e-3)
@@ -120,14 +120,14 @@ struct ShapeContactTests {
         let cube = try Self.cubeHull()
         let hull = PlacedShape(shape: .hull(cube), position: .zero, rotation: Mat3(.identity))
         let above = PlacedShape(shape: .sphere(radius: 0.25), position: Vec3(0.1, 0.8, 0), rotation: Mat3(.identity))
-        let m = collide(above, hull, margin: 0.1)
+        let m = collide(above, hull, margin: 0.1, scratch: CollideScratch())
         #expect(m.count == 1 && abs(m.minSeparation - 0.05) < 1e-4 && abs(m.normal.y + 1) < 1e-4, "\(m.minSeparation) \(m.normal)")
         let corner = PlacedShape(shape: .sphere(radius: 0.25), position: Vec3(0.7, 0.7, 0.7), rotation: Mat3(.identity))
-        let c = collide(corner, hull, margin: 0.2)
+        let c = collide(corner, hull, margin: 0.2, scratch: CollideScratch())
         let expected = Vec3(repeating: 0.2).length - 0.25
         #expect(c.count == 1 && abs(c.minSeparation - expected) < 1e-4, "\(c.minSeparation) vs \(expected)")
         let inside = PlacedShape(shape: .sphere(radius: 0.25), position: Vec3(0, 0.4, 0), rotation: Mat3(.identity))
-        let d = collide(inside, hull, margin: 0)
+        let d = collide(inside, hull, margin: 0, scratch: CollideScratch())
         #expect(d.count == 1 && abs(d.minSeparation + 0.35) < 1e-4 && abs(d.normal.y + 1) < 1e-4, "\(d.minSeparation) \(d.normal)")
     }
 

@@ -74,6 +74,9 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
     public var friction: Float
     /// Coefficient of restitution (pairs take the larger).
     public var restitution: Float
+    /// Rolling resistance coefficient μr (pairs take the larger): a rolling body meets a
+    /// torque of at most μr × normal force × its rolling radius.
+    public var rollingResistance: Float
     /// Collision layer bits and the layers this collider collides with.
     public var layer: UInt32
     public var mask: UInt32
@@ -83,10 +86,11 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
 
     public init(shape: String = "box", radius: Float = 0.5, halfExtents: Vec3 = Vec3(repeating: 0.5), halfHeight: Float = 0.5,
                 points: [Vec3] = [], asset: String = "", children: [ColliderPart] = [],
-                friction: Float = 0.6, restitution: Float = 0, layer: UInt32 = 1, mask: UInt32 = .max) {
+                friction: Float = 0.6, restitution: Float = 0, rollingResistance: Float = 0, layer: UInt32 = 1, mask: UInt32 = .max) {
         self.shape = shape; self.radius = radius; self.halfExtents = halfExtents; self.halfHeight = halfHeight
         self.points = points; self.asset = asset; self.children = children
-        self.friction = friction; self.restitution = restitution; self.layer = layer; self.mask = mask
+        self.friction = friction; self.restitution = restitution; self.rollingResistance = rollingResistance
+        self.layer = layer; self.mask = mask
     }
 
     public init() { self.init(shape: "box") }
@@ -95,7 +99,7 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
     public static let fieldUnits = ["radius": "m", "halfExtents": "m", "halfHeight": "m", "points": "m"]
 
     enum CodingKeys: String, CodingKey {
-        case shape, radius, halfExtents, halfHeight, points, asset, children, friction, restitution, layer, mask
+        case shape, radius, halfExtents, halfHeight, points, asset, children, friction, restitution, rollingResistance, layer, mask
     }
 
     /// Decodes over the defaults and rejects what cannot become a collider at the field
@@ -113,6 +117,7 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
         children = try c.decodeIfPresent([ColliderPart].self, forKey: .children) ?? []
         friction = try c.decodeIfPresent(Float.self, forKey: .friction) ?? d.friction
         restitution = try c.decodeIfPresent(Float.self, forKey: .restitution) ?? d.restitution
+        rollingResistance = try c.decodeIfPresent(Float.self, forKey: .rollingResistance) ?? d.rollingResistance
         layer = try c.decodeIfPresent(UInt32.self, forKey: .layer) ?? d.layer
         mask = try c.decodeIfPresent(UInt32.self, forKey: .mask) ?? d.mask
         func fail(_ key: CodingKeys, _ message: String) -> DecodingError {
@@ -142,6 +147,7 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
         try c.encode(halfExtents, forKey: .halfExtents); try c.encode(halfHeight, forKey: .halfHeight)
         try c.encode(points, forKey: .points); try c.encode(asset, forKey: .asset); try c.encode(children, forKey: .children)
         try c.encode(friction, forKey: .friction); try c.encode(restitution, forKey: .restitution)
+        try c.encode(rollingResistance, forKey: .rollingResistance)
         try c.encode(layer, forKey: .layer); try c.encode(mask, forKey: .mask)
     }
 
@@ -173,7 +179,7 @@ public struct Collider: DefaultComponent, DocumentedComponent, Hashable {
         h.combine(shape); h.combine(radius); h.combine(halfExtents); h.combine(halfHeight)
         h.combine(points.count); for p in points { h.combine(p) }
         h.combine(asset); h.combine(children.count); for p in children { p.hashState(into: &h) }
-        h.combine(friction); h.combine(restitution); h.combine(layer); h.combine(mask)
+        h.combine(friction); h.combine(restitution); h.combine(rollingResistance); h.combine(layer); h.combine(mask)
     }
 }
 
