@@ -91,6 +91,10 @@ struct PedestrianBadInputTests {
         #expect(found.count == 1 && found.first?.message.contains("timeGap") == true, "\(found)")
         let sfm = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"relaxationTime\": -1}")
         #expect(sfm.first?.message.contains("relaxationTime") == true, "\(sfm)")
+        let gcfm = Self.issues(Self.section(agents: "[]"), model: .gcfm, params: "{\"bMax\": 0.1}")
+        #expect(gcfm.count == 1 && gcfm.first?.message.contains("bMax must be at least bMin") == true, "\(gcfm)")
+        let eta = Self.issues(Self.section(agents: "[]"), model: .gcfm, params: "{\"strength\": -0.28}")
+        #expect(eta.count == 1 && eta.first?.message.contains("strength") == true, "\(eta)")
     }
 
     @Test("unknown names, with did-you-mean")

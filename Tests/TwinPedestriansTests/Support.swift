@@ -4,14 +4,30 @@ import TwinPedestrians
 import TwinRuntime
 import TwinTesting
 
-/// The two operational models with the time step each is documented for.
+/// The three operational models with the time step each is documented for.
 enum Model: String, CaseIterable, CustomTestStringConvertible {
     case cfsm = "pedestrians.collision-free-speed"
     case sfm = "pedestrians.social-force"
+    case gcfm = "pedestrians.generalized-centrifugal-force"
 
-    var dt: Double { self == .cfsm ? 0.05 : 1.0 / 64 }
-    var testDescription: String { self == .cfsm ? "collision-free speed" : "social force" }
-    /// Acceleration delay: ≈ 0 for the first-order model, ≈ τ for the force model.
+    var dt: Double {
+        switch self {
+        case .cfsm: return 0.05
+        case .sfm: return 1.0 / 64
+        case .gcfm: return 0.01
+        }
+    }
+    var testDescription: String {
+        switch self {
+        case .cfsm: return "collision-free speed"
+        case .sfm: return "social force"
+        case .gcfm: return "generalized centrifugal force"
+        }
+    }
+    /// Centre distance at which two bodies at rest touch head-on, for overlap checks:
+    /// discs of the tests' radius 0.2 m, or the centrifugal model's ellipses (2·a_min).
+    var contactDistance: Double { self == .gcfm ? 0.36 : 0.4 }
+    /// Acceleration delay: ≈ 0 for the first-order model, ≈ τ for the force models.
     var accelerationDelay: Double { self == .cfsm ? 0 : 0.5 }
 }
 

@@ -6,7 +6,7 @@ density RHO over x in [0, 80] m (random non-overlapping discs, r = 0.2 m, v0 = 1
 The agents between x = 30 and 50 m at t = 10 s are followed to t = 25 s, well behind the
 dissolving front; their mean forward speed is printed.
 
-Usage: Tools/peers/pedestrians_fd.py MODEL RHO SEED   (MODEL: cfsm, avm, sfm)
+Usage: Tools/peers/pedestrians_fd.py MODEL RHO SEED   (MODEL: cfsm, avm, sfm, gcfm)
 Needs jupedsim and shapely (Tools/bench-setup.sh).
 """
 import random
@@ -24,13 +24,18 @@ def agent(model, position, journey, stage):
         "avm": jps.AnticipationVelocityModelAgentParameters,
         "sfm": jps.SocialForceModelAgentParameters,
     }
+    if model == "gcfm":
+        # Elliptical bodies from the model's own (JuPedSim default) axes; no radius.
+        return jps.GeneralizedCentrifugalForceModelAgentParameters(
+            position=position, journey_id=journey, stage_id=stage, desired_speed=SPEED)
     return kinds[model](position=position, journey_id=journey, stage_id=stage, radius=RADIUS, desired_speed=SPEED)
 
 
 def main():
     model, rho, seed = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
-    models = {"cfsm": jps.CollisionFreeSpeedModel, "avm": jps.AnticipationVelocityModel, "sfm": jps.SocialForceModel}
+    models = {"cfsm": jps.CollisionFreeSpeedModel, "avm": jps.AnticipationVelocityModel, "sfm": jps.SocialForceModel,
+              "gcfm": jps.GeneralizedCentrifugalForceModel}
     dt = 0.05 if model in ("cfsm", "avm") else 0.01
     sim = jps.Simulation(model=models[model](), geometry=shapely.box(0, 0, 200, 2), dt=dt)
     exit_id = sim.add_exit_stage(shapely.box(199, 0, 200, 2))

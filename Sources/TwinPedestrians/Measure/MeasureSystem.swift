@@ -6,7 +6,8 @@ import TwinCore
 /// as forward) and, every
 /// `measure.every` seconds, density and speed in each measurement area — classical
 /// (agents inside / area, their mean speed) and Voronoi (Steffen & Seyfried 2010:
-/// ρ_V = Σ|V_i ∩ A| / (|V_i|·|A|), v_V = Σ|V_i ∩ A|·|v_i| / |A|, cells cut at 2 m).
+/// ρ_V = Σ|V_i ∩ A| / (|V_i|·|A|), v_V = Σ|V_i ∩ A|·|v_i| / |A|, each cell V_i clipped
+/// to its agent's walkable ground and cut at 2 m where no wall or neighbour bounds it).
 /// Publishes KPIs `pedestrians.line.NAME.count` and `.net` and `pedestrians.area.NAME.*`, and the
 /// tables `pedestrians.crossings` and `pedestrians.areas`.
 ///
@@ -27,6 +28,8 @@ public final class MeasureSystem: PostUpdateSystem {
     private var spare: [Int: (UInt32, Vec2)] = [:]
     var lineCounts: [Int]
     var lineNet: [Int]
+    /// Walkable ground per region, for clipping Voronoi cells.
+    let clips: [WalkableClip]
 
     public init(parameters: NoParameters, setup: inout SystemSetup) throws {
         ped = setup.world.resource(PedestrianWorld.self)
@@ -34,6 +37,7 @@ public final class MeasureSystem: PostUpdateSystem {
         agents = setup.world.query(Position.self, Velocity.self, PedestrianAgent.self)
         lineCounts = Array(repeating: 0, count: ped?.lines.count ?? 0)
         lineNet = lineCounts
+        clips = ped.map { p in p.regions.map { WalkableClip(region: $0, periodic: p.periodic != nil) } } ?? []
     }
 
     public func postUpdate(_ step: StepInfo, world: WorldReader) {
@@ -81,11 +85,11 @@ public final class MeasureSystem: PostUpdateSystem {
         let reach = Self.voronoiReach
         let period = ped.periodic.map { $0.max - $0.min } ?? 0
         // Agents whose cell can touch the area, and the neighbours that cut those cells.
-        var near: [(p: Vec2, speed: Float, y: Float)] = []
+        var near: [(p: Vec2, speed: Float, y: Float, region: Int)] = []
         var inside = 0
         var speedSum: Float = 0
         let areaSize = area.polygon.area
-        agents.forEach { _, pos, vel, _ in
+        agents.forEach { _, pos, vel, agent in
             var p = Vec2(pos.value.x, pos.value.z)
             let speed = Vec2(vel.value.x, vel.value.z).length
             if area.polygon.contains(p) { inside += 1; speedSum += speed }
@@ -95,7 +99,7 @@ public final class MeasureSystem: PostUpdateSystem {
                 if p.x - cx > period / 2 { p.x -= period } else if cx - p.x > period / 2 { p.x += period }
             }
             if p.x >= b.min.x - 2 * reach, p.x <= b.max.x + 2 * reach, p.y >= b.min.y - 2 * reach, p.y <= b.max.y + 2 * reach {
-                near.append((p, speed, pos.value.y))
+                near.append((p, speed, pos.value.y, Int(agent.region)))
             }
         }
         var rhoV: Float = 0, flowV: Float = 0
@@ -109,9 +113,11 @@ public final class MeasureSystem: PostUpdateSystem {
                 guard d2 > 0, d2 < 4 * reach * reach else { continue }
                 cell = ConvexClip.halfPlane(cell, point: (a.p + o.p) * 0.5, normal: d)
             }
-            let full = ConvexClip.area(cell)
+            guard clips.indices.contains(a.region) else { continue }
+            let clip = clips[a.region]
+            let full = clip.area(inside: cell)
             guard full > 0 else { continue }
-            let part = ConvexClip.area(ConvexClip.intersect(cell, area.polygon.outline))
+            let part = clip.area(inside: ConvexClip.intersect(cell, area.polygon.outline))
             rhoV += part / full
             flowV += part * a.speed
         }

@@ -226,6 +226,22 @@ final class AgentFrame: @unchecked Sendable {
         }
     }
 
+    /// The frame of a scene with a `pedestrians` section (nil without one).
+    static func make(_ setup: inout SystemSetup) -> AgentFrame? {
+        setup.world.resource(PedestrianWorld.self).map {
+            AgentFrame(ped: $0, world: setup.world, range: PedestrianSection.interactionRange)
+        }
+    }
+
+    /// One step of an operational model: gathers the agents, runs `solve(first, end)`
+    /// (new velocities of that range of cell order) on the workers, moves everyone.
+    func advance(_ step: StepInfo, _ solve: (Int, Int) -> Void) {
+        gather(time: step.time, executor: step.executor)
+        guard count > 0 else { return }
+        forEachChunk(step.executor, solve)
+        scatter(dt: step.dtFloat)
+    }
+
     /// Runs `body(first, end)` over fixed chunks of cell order on the executor's workers.
     func forEachChunk(_ executor: ParallelExecutor, _ body: (Int, Int) -> Void) {
         let chunk = 1024

@@ -60,18 +60,13 @@ public final class CollisionFreeSpeedSystem: UpdateSystem {
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
         p = parameters
-        frame = setup.world.resource(PedestrianWorld.self).map { AgentFrame(ped: $0, world: setup.world, range: PedestrianSection.interactionRange) }
+        frame = AgentFrame.make(&setup)
     }
 
     public func update(_ step: StepInfo, world: World) {
         guard let f = frame else { return }
-        f.gather(time: step.time, executor: step.executor)
-        guard f.count > 0 else { return }
-        let p = self.p
-        f.forEachChunk(step.executor) { first, end in
-            Self.solve(f, p, 1 / step.dtFloat, first, end)
-        }
-        f.scatter(dt: step.dtFloat)
+        let p = self.p, invDt = 1 / step.dtFloat
+        f.advance(step) { first, end in Self.solve(f, p, invDt, first, end) }
     }
 
     static let maxNeighbours = 256

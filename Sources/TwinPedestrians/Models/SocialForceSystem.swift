@@ -64,20 +64,13 @@ public final class SocialForceSystem: UpdateSystem {
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
         p = parameters
-        frame = setup.world.resource(PedestrianWorld.self).map {
-            AgentFrame(ped: $0, world: setup.world, range: PedestrianSection.interactionRange)
-        }
+        frame = AgentFrame.make(&setup)
     }
 
     public func update(_ step: StepInfo, world: World) {
         guard let f = frame else { return }
-        f.gather(time: step.time, executor: step.executor)
-        guard f.count > 0 else { return }
         let p = self.p, dt = step.dtFloat
-        f.forEachChunk(step.executor) { first, end in
-            Self.solve(f, p, dt, first, end)
-        }
-        f.scatter(dt: dt)
+        f.advance(step) { first, end in Self.solve(f, p, dt, first, end) }
     }
 
     static func solve(_ f: AgentFrame, _ p: Parameters, _ dt: Float, _ first: Int, _ end: Int) {

@@ -275,9 +275,14 @@ struct PedestrianSection {
 
     /// Body radius when a scene gives none: the model's published value — ℓ/2 = 0.15 m
     /// for the speed model (Tordeux et al. 2015: ℓ = 0.3 m; JuPedSim uses 0.2 m),
-    /// uniform 0.25–0.35 m for the social force model (Helbing, Farkas & Vicsek 2000).
+    /// uniform 0.25–0.35 m for the social force model (Helbing, Farkas & Vicsek 2000),
+    /// b_max = 0.25 m (the half-width at rest) for the generalized centrifugal force model.
     var defaultRadius: Distribution {
-        modelID == SocialForceSystem.id.rawValue ? .uniform(0.25, 0.35) : .fixed(0.15)
+        switch modelID {
+        case SocialForceSystem.id.rawValue: return .uniform(0.25, 0.35)
+        case GeneralizedCentrifugalForceSystem.id.rawValue: return .fixed(0.25)
+        default: return .fixed(0.15)
+        }
     }
 
     /// A scene that lists its systems must run the journeys system and one model.
