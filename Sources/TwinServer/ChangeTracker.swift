@@ -1,8 +1,9 @@
 import TwinRuntime
 
 /// Turns the ECS change ticks into stream deltas, on the world thread: what moved
-/// (`Position`, `Rotation` or `Scale` written), appeared (`Position` added) or went
-/// away (despawned, or `Position` removed) since the last delta.
+/// (`Position`, `Rotation` or `Scale` written — each record says which), appeared
+/// (`Position` added: every field) or went away (despawned, or `Position` removed)
+/// since the last delta.
 struct ChangeTracker {
     private var lastTick: UInt32 = 0
     private var lastCommand = 0
@@ -11,22 +12,44 @@ struct ChangeTracker {
 
     mutating func delta(of sim: Simulation) -> StreamDelta {
         let world = sim.world
-        var moved = Set(world.changed(Position.self, since: lastTick))
-        moved.formUnion(world.changed(Rotation.self, since: lastTick))
-        moved.formUnion(world.changed(Scale.self, since: lastTick))
+        let added = world.added(Position.self, since: lastTick)
         let positionID = world.registry.id(of: Position.self)
         var removed: [UInt64] = []
         for r in world.removals(since: lastTick) where r.component == nil || r.component == positionID {
             if !world.isAlive(r.entity) || !world.has(Position.self, r.entity) { removed.append(r.entity.id) }
         }
-        let spawned = world.added(Position.self, since: lastTick).map { Self.spawned($0, world) }
-        let records = moved.sorted().compactMap { Self.record($0, world) }
+        let changes = Self.merged([
+            (world.changed(Position.self, since: lastTick), .position),
+            (world.changed(Rotation.self, since: lastTick), .rotation),
+            (world.changed(Scale.self, since: lastTick), .scale),
+            (added, .all),
+        ])
+        let records = changes.compactMap { Self.record($0.entity, world, changed: $0.fields) }
         let log = sim.commandLog
         let events = log[min(lastCommand, log.count)...].map(Self.event)
         lastTick = world.changeTick
         lastCommand = log.count
         return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: false, records: records, removed: removed,
-                           spawned: spawned, kpis: sim.kpis, events: events)
+                           spawned: added.map { Self.spawned($0, world) }, kpis: sim.kpis, events: events)
+    }
+
+    /// Entities of several sorted lists, in order, each with the union of its lists' fields.
+    static func merged(_ lists: [([Entity], StreamDelta.Fields)]) -> [(entity: Entity, fields: StreamDelta.Fields)] {
+        var all: [(entity: Entity, fields: StreamDelta.Fields)] = []
+        all.reserveCapacity(lists.reduce(0) { $0 + $1.0.count })
+        for (entities, fields) in lists { for e in entities { all.append((e, fields)) } }
+        // Mostly one long already-sorted list (the movers' positions): the sort is near linear.
+        all.sort { $0.entity < $1.entity }
+        var out: [(entity: Entity, fields: StreamDelta.Fields)] = []
+        out.reserveCapacity(all.count)
+        for item in all {
+            if let last = out.last, last.entity == item.entity {
+                out[out.count - 1].fields.formUnion(item.fields)
+            } else {
+                out.append(item)
+            }
+        }
+        return out
     }
 
     /// Every entity with a `Position`, as a keyframe.
@@ -37,15 +60,16 @@ struct ChangeTracker {
                                kpis: sim.kpis, events: [])
         }
         let all = world.entities(with: [pid])
-        return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: true, records: all.compactMap { record($0, world) },
+        return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: true,
+                           records: all.compactMap { record($0, world, changed: .all) },
                            removed: [], spawned: all.map { spawned($0, world) }, kpis: sim.kpis, events: [])
     }
 
-    private static func record(_ e: Entity, _ world: World) -> StreamDelta.Record? {
+    private static func record(_ e: Entity, _ world: World, changed: StreamDelta.Fields) -> StreamDelta.Record? {
         guard let p = world.get(Position.self, of: e) else { return nil }
         return StreamDelta.Record(
             entity: e.id, position: p.value, rotation: world.get(Rotation.self, of: e)?.value ?? .identity,
-            scale: world.get(Scale.self, of: e)?.value ?? .one, kind: world.get(Kind.self, of: e)?.value ?? "")
+            scale: world.get(Scale.self, of: e)?.value ?? .one, kind: world.get(Kind.self, of: e)?.value ?? "", changed: changed)
     }
 
     private static func spawned(_ e: Entity, _ world: World) -> StreamDelta.Spawned {

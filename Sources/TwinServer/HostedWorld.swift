@@ -50,6 +50,7 @@ public final class HostedWorld: @unchecked Sendable {
     private var control = Control()
     private var status: WorldStatus
     private var history: KPIHistory
+    private var pacingLog = PacingLog()
     /// Written only by the world thread (reset), read by handlers under the lock.
     private var liveIntake: WorldIngest?
     private let openIntake: @Sendable (Simulation) throws -> WorldIngest?
@@ -109,6 +110,8 @@ public final class HostedWorld: @unchecked Sendable {
         }
     }
     public var kpiHistory: KPIHistory { condition.withLock { history } }
+    /// How late the steps of the current play period were published (see ``PacingLog``).
+    public var pacing: PacingLog { condition.withLock { pacingLog } }
     /// The live-data intake, when the scene has bindings.
     var intake: WorldIngest? { condition.withLock { liveIntake } }
 
@@ -163,6 +166,12 @@ public final class HostedWorld: @unchecked Sendable {
         }
     }
 
+    /// The size of a keyframe of the world now in each binary layout, bytes.
+    public func keyframeSizes() async throws -> [StreamFormat.Version: Int] {
+        let k = try await keyframe()
+        return Dictionary(uniqueKeysWithValues: StreamFormat.Version.allCases.map { ($0, k.binary($0).readableBytes) })
+    }
+
     /// Stops the thread after the step in progress; queued reads fail.
     public func stop() {
         mutate { $0.stopped = true }
@@ -204,7 +213,10 @@ public final class HostedWorld: @unchecked Sendable {
             for job in jobs { job(sim) }
 
             let now = Self.seconds()
-            if c.clockEpoch != epoch { epoch = c.clockEpoch; clockStart = now; stepsAtStart = sim.stepCount }
+            if c.clockEpoch != epoch {
+                epoch = c.clockEpoch; clockStart = now; stepsAtStart = sim.stepCount
+                condition.withLock { pacingLog.restart() }
+            }
             var due: Int64 = 0
             var lag = 0.0
             if c.playing {
@@ -216,7 +228,14 @@ public final class HostedWorld: @unchecked Sendable {
             // A bounded batch, so reads and control are never starved by a long catch-up.
             let batch = min(max(due, fromRequest), 64)
             if batch > 0 {
-                for _ in 0..<batch { stepOnce() }
+                for _ in 0..<batch {
+                    stepOnce()
+                    if c.playing {
+                        let due = clockStart + Double(sim.stepCount - stepsAtStart) * sim.dt / c.speed
+                        let lateness = Self.seconds() - due
+                        condition.withLock { pacingLog.record(lateness: lateness) }
+                    }
+                }
                 publishStatus(lag: max(0, lag - Double(batch) * sim.dt / max(c.speed, 1e-9)), consumed: min(fromRequest, batch))
                 continue
             }

@@ -97,7 +97,7 @@ struct EntityFilter: Sendable {
 
     static func parse(_ q: (String) -> String?) throws(APIError) -> EntityFilter {
         var f = EntityFilter()
-        let s = try Subscription.parse { $0 == "interval" ? nil : q($0 == "kinds" ? "kind" : $0) }
+        let s = try Subscription.parse { ["interval", "format"].contains($0) ? nil : q($0 == "kinds" ? "kind" : $0) }
         f.kinds = s.kinds
         f.area = s.area
         if let c = q("component") { f.components = c.split(separator: ",").map(String.init) }

@@ -1,4 +1,5 @@
 import Hummingbird
+import Synchronization
 import TwinRuntime
 
 /// What changed in a world during one step (or, for a keyframe, all of it): the
@@ -6,6 +7,16 @@ import TwinRuntime
 /// kinds and names, the KPIs and the external commands applied. Built once on the
 /// world thread and shared by every viewer.
 public final class StreamDelta: Sendable {
+    /// Transform fields of a record, for change masks.
+    public struct Fields: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let position = Fields(rawValue: 1)
+        public static let rotation = Fields(rawValue: 2)
+        public static let scale = Fields(rawValue: 4)
+        public static let all: Fields = [.position, .rotation, .scale]
+    }
+
     public struct Record: Sendable {
         public var entity: UInt64
         public var position: Vec3
@@ -13,6 +24,18 @@ public final class StreamDelta: Sendable {
         public var scale: Vec3
         /// `Kind`, "" for none (subscription filters match on it).
         public var kind: String
+        /// The fields written since the previous delta (all of them for an entity new
+        /// to the viewer); every field above is current either way.
+        public var changed: Fields = .all
+
+        /// Position, plus rotation and scale where they differ from identity and one
+        /// (what a viewer starting from defaults needs).
+        var nonDefaultFields: Fields {
+            var f: Fields = .position
+            if rotation != .identity { f.insert(.rotation) }
+            if scale != .one { f.insert(.scale) }
+            return f
+        }
     }
 
     public struct Spawned: Sendable {
@@ -31,21 +54,32 @@ public final class StreamDelta: Sendable {
     public let kpis: [(name: String, value: Double)]
     /// Applied or rejected external commands, as JSON events.
     public let events: [JSONValue]
-    /// ``StreamFormat/binary(_:)`` of the whole delta, encoded once for unfiltered viewers.
-    public let binary: ByteBuffer
-    /// ``StreamFormat/json(_:)`` of the whole delta, nil when it has nothing to say.
+    /// ``StreamFormat/json(step:time:keyframe:spawned:kpis:events:)`` of the whole delta, nil when it has nothing to say.
     public let json: String?
+    /// The binary message of the whole delta per layout, encoded by the first
+    /// unfiltered viewer that needs it (off the world thread) and shared.
+    private let encoded = Mutex<[StreamFormat.Version: ByteBuffer]>([:])
 
     init(step: Int64, time: Double, keyframe: Bool, records: [Record], removed: [UInt64], spawned: [Spawned],
          kpis: [(name: String, value: Double)], events: [JSONValue]) {
         self.step = step; self.time = time; self.keyframe = keyframe
         self.records = records; self.removed = removed; self.spawned = spawned; self.kpis = kpis; self.events = events
-        binary = StreamFormat.binary(step: step, time: time, keyframe: keyframe, records: records, removed: removed)
         json = StreamFormat.json(step: step, time: time, keyframe: keyframe, spawned: spawned, kpis: kpis, events: events)
     }
 
+    /// The whole delta's binary message in `version`'s layout.
+    public func binary(_ version: StreamFormat.Version) -> ByteBuffer {
+        encoded.withLock { cache in
+            if let b = cache[version] { return b }
+            let b = StreamFormat.binary(version, step: step, time: time, keyframe: keyframe, records: records, removed: removed)
+            cache[version] = b
+            return b
+        }
+    }
+
     /// Several consecutive deltas as one (a slow viewer's backlog): the latest
-    /// transform per entity, entities removed in between left out.
+    /// transform per entity with the union of its change masks, entities removed in
+    /// between left out.
     static func coalesced(_ list: [StreamDelta]) -> StreamDelta? {
         guard let last = list.last else { return nil }
         if list.count == 1 { return last }
@@ -57,8 +91,9 @@ public final class StreamDelta: Sendable {
         var events: [JSONValue] = []
         for d in list {
             for s in d.spawned where spawned.updateValue(s, forKey: s.entity) == nil { spawnOrder.append(s.entity) }
-            for r in d.records {
-                if latest.updateValue(r, forKey: r.entity) == nil { order.append(r.entity) }
+            for var r in d.records {
+                if let earlier = latest[r.entity] { r.changed.formUnion(earlier.changed) } else { order.append(r.entity) }
+                latest[r.entity] = r
             }
             for e in d.removed {
                 latest[e] = nil
@@ -70,72 +105,5 @@ public final class StreamDelta: Sendable {
             step: last.step, time: last.time, keyframe: list.contains { $0.keyframe },
             records: order.compactMap { latest[$0] }, removed: removed,
             spawned: spawnOrder.compactMap { spawned[$0] }, kpis: last.kpis, events: events)
-    }
-}
-
-/// The stream's wire format (documented in README, "Streams").
-///
-/// Binary message, little-endian, 32-byte header then fixed 48-byte records (so a
-/// browser can view them as `Float32Array`s):
-/// ```
-/// 0  "TWD1"            4 bytes
-/// 4  flags   u32       bit 0: keyframe (drop entities not listed)
-/// 8  step    f64
-/// 16 time    f64       s
-/// 24 count   u32       records
-/// 28 removed u32       entity ids after the records
-/// 32 records: index u32, generation u32, position f32×3 (m), rotation f32×4 (x,y,z,w), scale f32×3
-///    removed: index u32, generation u32
-/// ```
-/// JSON text message: `{"type":"delta","step":…,"time":…,"keyframe":…,"spawned":[{"id","kind","name"}],
-/// "kpis":{…},"events":[…]}` — sent before the binary message of the same step.
-public enum StreamFormat {
-    public static let magic: [UInt8] = Array("TWD1".utf8)
-    public static let headerSize = 32
-    public static let recordSize = 48
-
-    static func binary(step: Int64, time: Double, keyframe: Bool, records: [StreamDelta.Record], removed: [UInt64]) -> ByteBuffer {
-        var b = ByteBufferAllocator().buffer(capacity: headerSize + records.count * recordSize + removed.count * 8)
-        b.writeBytes(magic)
-        b.writeInteger(UInt32(keyframe ? 1 : 0), endianness: .little)
-        b.writeInteger(Double(step).bitPattern, endianness: .little)
-        b.writeInteger(time.bitPattern, endianness: .little)
-        b.writeInteger(UInt32(records.count), endianness: .little)
-        b.writeInteger(UInt32(removed.count), endianness: .little)
-        for r in records {
-            b.writeInteger(UInt32(truncatingIfNeeded: r.entity), endianness: .little)
-            b.writeInteger(UInt32(truncatingIfNeeded: r.entity >> 32), endianness: .little)
-            write(r.position.x, r.position.y, r.position.z, into: &b)
-            write(r.rotation.x, r.rotation.y, r.rotation.z, into: &b)
-            b.writeInteger(r.rotation.w.bitPattern, endianness: .little)
-            write(r.scale.x, r.scale.y, r.scale.z, into: &b)
-        }
-        for e in removed {
-            b.writeInteger(UInt32(truncatingIfNeeded: e), endianness: .little)
-            b.writeInteger(UInt32(truncatingIfNeeded: e >> 32), endianness: .little)
-        }
-        return b
-    }
-
-    private static func write(_ x: Float, _ y: Float, _ z: Float, into b: inout ByteBuffer) {
-        b.writeMultipleIntegers(x.bitPattern, y.bitPattern, z.bitPattern, endianness: .little)
-    }
-
-    static func json(step: Int64, time: Double, keyframe: Bool, spawned: [StreamDelta.Spawned],
-                     kpis: [(name: String, value: Double)], events: [JSONValue]) -> String? {
-        guard keyframe || !spawned.isEmpty || !kpis.isEmpty || !events.isEmpty else { return nil }
-        return JSONWriter.string(jsonValue(step: step, time: time, keyframe: keyframe, spawned: spawned, kpis: kpis, events: events))
-    }
-
-    static func jsonValue(step: Int64, time: Double, keyframe: Bool, spawned: [StreamDelta.Spawned],
-                          kpis: [(name: String, value: Double)], events: [JSONValue]) -> JSONValue {
-        .object([
-            ("type", .string("delta")), ("step", .number(Double(step))), ("time", .number(time)), ("keyframe", .bool(keyframe)),
-            ("spawned", .array(spawned.map { s in
-                .object([("id", .number(Double(s.entity))), ("kind", .string(s.kind)), ("name", s.name.map { .string($0) } ?? .null)])
-            })),
-            ("kpis", .object(kpis.map { ($0.name, $0.value.isFinite ? .number($0.value) : .null) })),
-            ("events", .array(events)),
-        ])
     }
 }

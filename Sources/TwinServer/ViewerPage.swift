@@ -110,21 +110,35 @@ function frameCamera() {
   camera.position.set(cx + r * 0.6, r * 0.8, cz + r * 0.9); camera.lookAt(cx, 0, cz);
 }
 
+// The compact layout TWD2 (README, "Streams"): per record a change mask, the id as a
+// LEB128 difference, then only the fields that changed; positions on a grid.
 function onBinary(buf) {
   const dv = new DataView(buf);
-  if (dv.getUint32(0, true) !== 0x31445754) return;  // "TWD1"
+  if (dv.getUint32(0, true) !== 0x32445754) return;  // "TWD2"
   const keyframe = dv.getUint32(4, true) & 1, n = dv.getUint32(24, true), removed = dv.getUint32(28, true);
   twin.step = dv.getFloat64(8, true);
+  const origin = [dv.getFloat64(32, true), dv.getFloat64(40, true), dv.getFloat64(48, true)], quantum = dv.getFloat32(56, true);
   if (keyframe) entities.clear();
-  let o = 32, changedSet = keyframe;
-  for (let i = 0; i < n; i++, o += 48) {
-    const id = dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
-    const t = new Array(10); for (let k = 0; k < 10; k++) t[k] = dv.getFloat32(o + 8 + 4 * k, true);
-    if (!entities.has(id)) changedSet = true;
-    entities.set(id, {t, kind: kinds.get(id) || ""});
+  let o = 60, id = 0, changedSet = keyframe;
+  const leb128 = () => { let v = 0, scale = 1, b; do { b = dv.getUint8(o++); v += (b & 127) * scale; scale *= 128; } while (b & 128); return v; };
+  const f32 = () => { o += 4; return dv.getFloat32(o - 4, true); };
+  for (let i = 0; i < n; i++) {
+    const mask = dv.getUint8(o++), raw = mask & 8;
+    id += leb128();
+    let e = entities.get(id);
+    if (!e) { e = {t: [0, 0, 0, 0, 0, 0, 1, 1, 1, 1], kind: kinds.get(id) || ""}; entities.set(id, e); changedSet = true; }
+    const t = e.t;
+    if (mask & 1) for (let k = 0; k < 3; k++) {
+      if (raw) t[k] = f32(); else { t[k] = origin[k] + quantum * (dv.getUint16(o, true) + 65536 * dv.getUint8(o + 2)); o += 3; }
+    }
+    if (mask & 2) for (let k = 3; k < 7; k++) {
+      if (raw) t[k] = f32(); else { t[k] = dv.getInt16(o, true) / 32767; o += 2; }
+    }
+    if (mask & 4) for (let k = 7; k < 10; k++) t[k] = f32();
   }
-  for (let i = 0; i < removed; i++, o += 8) {
-    const id = dv.getUint32(o + 4, true) * 4294967296 + dv.getUint32(o, true);
+  id = 0;
+  for (let i = 0; i < removed; i++) {
+    id += leb128();
     if (entities.delete(id)) changedSet = true;
   }
   twin.entities = entities.size; twin.frames++;
@@ -186,7 +200,7 @@ function follow(id) {
     return;
   }
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  socket = new WebSocket(proto + "//" + location.host + "/api/worlds/" + id + "/stream?interval=0.05&token=" + encodeURIComponent(token));
+  socket = new WebSocket(proto + "//" + location.host + "/api/worlds/" + id + "/stream?format=2&interval=0.05&token=" + encodeURIComponent(token));
   socket.binaryType = "arraybuffer";
   socket.onmessage = ev => typeof ev.data === "string" ? onText(ev.data) : onBinary(ev.data);
   socket.onerror = () => twin.error = "stream error";

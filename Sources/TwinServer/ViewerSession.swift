@@ -4,12 +4,13 @@ import Hummingbird
 import TwinRuntime
 
 /// What a viewer follows: only entities of some kinds, only inside an X–Z
-/// rectangle, at most one update per `interval` seconds.
+/// rectangle, at most one update per `interval` seconds, in a binary layout.
 struct Subscription: Sendable {
     var kinds: Set<String>?
     /// minX, minZ, maxX, maxZ, metres.
     var area: (Float, Float, Float, Float)?
     var interval: Double = 0
+    var format: StreamFormat.Version = .full
     var isFiltered: Bool { kinds != nil || area != nil }
 
     func accepts(kind: String) -> Bool { kinds?.contains(kind) ?? true }
@@ -21,11 +22,11 @@ struct Subscription: Sendable {
     }
 
     /// From a viewer's message `{"type": "subscribe", "kinds": [..] | null,
-    /// "area": [minX, minZ, maxX, maxZ] | null, "interval": s}` — members left out
-    /// keep their current value; null clears a filter.
+    /// "area": [minX, minZ, maxX, maxZ] | null, "interval": s, "format": 1 | 2}` —
+    /// members left out keep their current value; null clears a filter.
     func changed(by message: JSONValue) throws(APIError) -> Subscription {
         guard let members = message.members else { throw APIError(.badRequest, "expected a JSON object") }
-        let allowed = ["type", "kinds", "area", "interval"]
+        let allowed = ["type", "kinds", "area", "interval", "format"]
         if let extra = members.first(where: { !allowed.contains($0.key) }) {
             throw APIError(.badRequest, Suggestions.unknownMessage(kind: "member", name: extra.key, known: allowed))
         }
@@ -56,6 +57,12 @@ struct Subscription: Sendable {
             }
             s.interval = v
         }
+        if let f = message["format"] {
+            guard let v = f.doubleValue, let version = StreamFormat.Version(rawValue: Int(exactly: v) ?? 0) else {
+                throw APIError(.badRequest, "$.format: expected 1 (TWD1) or 2 (TWD2)")
+            }
+            s.format = version
+        }
         return s
     }
 
@@ -64,10 +71,11 @@ struct Subscription: Sendable {
             ("kinds", kinds.map { .array($0.sorted().map { .string($0) }) } ?? .null),
             ("area", area.map { a in .array([a.0, a.1, a.2, a.3].map { .number(Double($0)) }) } ?? .null),
             ("interval", .number(interval)),
+            ("format", .number(Double(format.rawValue))),
         ])
     }
 
-    /// From query parameters `kinds=a,b`, `area=minX,minZ,maxX,maxZ`, `interval=s`.
+    /// From query parameters `kinds=a,b`, `area=minX,minZ,maxX,maxZ`, `interval=s`, `format=1|2`.
     static func parse(_ q: (String) -> String?) throws(APIError) -> Subscription {
         var s = Subscription()
         if let k = q("kinds") { s.kinds = Set(k.split(separator: ",").map(String.init)) }
@@ -82,6 +90,12 @@ struct Subscription: Sendable {
                 throw APIError(.badRequest, "interval must be seconds in 0…3600, got \"\(i)\"")
             }
             s.interval = v
+        }
+        if let f = q("format") {
+            guard let version = Int(f).flatMap(StreamFormat.Version.init(rawValue:)) else {
+                throw APIError(.badRequest, "format must be 1 (TWD1) or 2 (TWD2), got \"\(f)\"")
+            }
+            s.format = version
         }
         return s
     }
@@ -175,21 +189,22 @@ struct ViewerSession {
 
     private func messages(for d: StreamDelta, subscription: Subscription, visible: inout Set<UInt64>) -> [StreamMessage] {
         var records = d.records, removed = d.removed, spawned = d.spawned
-        var binary = d.binary, text = d.json
+        var text = d.json
         if subscription.isFiltered {
             if d.keyframe { visible = [] }
             records = []
             removed = []
-            for r in d.records {
+            for var r in d.records {
                 if subscription.accepts(r) {
-                    records.append(r); visible.insert(r.entity)
+                    // New to this viewer (entered the area): it needs every field, not just what changed.
+                    if visible.insert(r.entity).inserted { r.changed = .all }
+                    records.append(r)
                 } else if visible.remove(r.entity) != nil {
                     removed.append(r.entity)
                 }
             }
             for e in d.removed where visible.remove(e) != nil { removed.append(e) }
             spawned = spawned.filter { subscription.accepts(kind: $0.kind) }
-            binary = StreamFormat.binary(step: d.step, time: d.time, keyframe: d.keyframe, records: records, removed: removed)
             text = StreamFormat.json(step: d.step, time: d.time, keyframe: d.keyframe, spawned: spawned, kpis: d.kpis, events: d.events)
         }
         if jsonRecords {
@@ -197,7 +212,11 @@ struct ViewerSession {
         }
         var out: [StreamMessage] = []
         if let text { out.append(.text(text)) }
-        if d.keyframe || !records.isEmpty || !removed.isEmpty { out.append(.binary(binary)) }
+        if d.keyframe || !records.isEmpty || !removed.isEmpty {
+            out.append(.binary(subscription.isFiltered
+                ? StreamFormat.binary(subscription.format, step: d.step, time: d.time, keyframe: d.keyframe, records: records, removed: removed)
+                : d.binary(subscription.format)))
+        }
         return out
     }
 

@@ -185,7 +185,7 @@ struct StreamTests {
         #expect(c?.records.map(\.entity) == [1])
         #expect(c?.records.first?.position.x == 2)
         #expect(c?.removed == [2, 7])
-        #expect(DecodedDelta(Array(c?.binary.readableBytesView ?? [])  )?.records[1]?[0] == 2)
+        #expect(DecodedDelta(Array(c?.binary(.full).readableBytesView ?? [])  )?.records[1]?[0] == 2)
     }
 
     @Test func aThousandConnectsAndDisconnectsLeaveNoViewers() async throws {
