@@ -132,21 +132,26 @@ public enum ServerSuite: BenchmarkSuite {
     /// 200 viewers in `format` for `seconds`, each read as fast as a thread can.
     static func fanOut(_ world: HostedWorld, port: Int, format: StreamFormat.Version,
                        seconds: Double) async throws -> (lag: Lag, bytesPerViewerStep: Double) {
-        let received = Atomic<Int>(0)
+        let received = Atomic<Int>(0), drained = Atomic<Int>(0)
         var viewers: [WebSocketClient] = []
         let lag = try await lagWhilePlaying(world, seconds: seconds) {
             for _ in 0..<200 {
                 let ws = try await WebSocketClient.connect(
                     port: port, path: "/api/worlds/bench/stream?format=\(format.rawValue)", timeout: 120)
                 viewers.append(ws)
-                Thread.detachNewThread { ws.drain { received.add($0, ordering: .relaxed) } }
+                Thread.detachNewThread {
+                    ws.drain { received.add($0, ordering: .relaxed) }
+                    drained.add(1, ordering: .relaxed)
+                }
             }
         } after: {
             // Counted from when the clock starts: the keyframes sent on connecting are not part of the fan-out.
             received.store(0, ordering: .relaxed)
         }
         let bytes = received.load(ordering: .relaxed)
-        for v in viewers { v.close() }
+        for v in viewers { v.hangUp() }
+        // The next fan-out connects new sockets: every reader must have let go of its descriptor first.
+        for _ in 0..<6000 where drained.load(ordering: .relaxed) < viewers.count { try await Task.sleep(nanoseconds: 10_000_000) }
         return (lag, Double(bytes) / 200 / Double(max(1, lag.steps)))
     }
 

@@ -159,4 +159,8 @@ final class Socket: @unchecked Sendable {
     func pushBack(_ bytes: [UInt8]) throws { buffered = bytes + buffered }
 
     func close() { Glibc.close(fd) }
+
+    /// Ends the connection both ways but keeps the descriptor: a thread blocked reading
+    /// it wakes up at end of stream.
+    func shutdown() { _ = Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
 }

@@ -80,12 +80,22 @@ public final class WebSocketClient: @unchecked Sendable {
 
     /// Closes the connection without a close frame (a viewer that vanished).
     public func drop() { socket.close() }
+
+    /// Sends a close frame and ends the connection for a thread in ``drain(_:)``, which
+    /// then releases the descriptor itself — closing it under a blocked reader would let
+    /// a new connection reuse the number and lose its bytes to that reader.
+    public func hangUp() {
+        try? sendFrame(opcode: 0x8, [0x03, 0xE8])
+        socket.shutdown()
+    }
 }
 
 extension WebSocketClient {
     /// Reads messages on the calling thread until the connection ends, reporting each
-    /// message's size (benchmarks: a viewer that keeps up as well as it can).
+    /// message's size (benchmarks: a viewer that keeps up as well as it can), then
+    /// closes the connection (end it with ``hangUp()``).
     public func drain(_ bytes: (Int) -> Void) {
+        defer { socket.close() }
         while let m = try? receiveBlocking() {
             switch m {
             case .text(let t): bytes(t.utf8.count)
