@@ -79,31 +79,40 @@ public final class StreamDelta: Sendable {
 
     /// Several consecutive deltas as one (a slow viewer's backlog): the latest
     /// transform per entity with the union of its change masks, entities removed in
-    /// between left out.
+    /// between left out. An entity removed and back within the backlog (it lost its
+    /// `Position` and got it again) is not removed: it comes with every field, as the
+    /// viewer must make it anew.
     static func coalesced(_ list: [StreamDelta]) -> StreamDelta? {
         guard let last = list.last else { return nil }
         if list.count == 1 { return last }
         var order: [UInt64] = []
+        var ordered: Set<UInt64> = []
         var latest: [UInt64: Record] = [:]
-        var removed: [UInt64] = []
+        var removed: Set<UInt64> = []
+        var removedOrder: [UInt64] = []
         var spawned: [UInt64: Spawned] = [:]
         var spawnOrder: [UInt64] = []
         var events: [JSONValue] = []
         for d in list {
             for s in d.spawned where spawned.updateValue(s, forKey: s.entity) == nil { spawnOrder.append(s.entity) }
             for var r in d.records {
-                if let earlier = latest[r.entity] { r.changed.formUnion(earlier.changed) } else { order.append(r.entity) }
+                if let earlier = latest[r.entity] {
+                    r.changed.formUnion(earlier.changed)
+                } else if removed.remove(r.entity) != nil {
+                    r.changed = .all
+                }
+                if ordered.insert(r.entity).inserted { order.append(r.entity) }
                 latest[r.entity] = r
             }
             for e in d.removed {
                 latest[e] = nil
-                if spawned.removeValue(forKey: e) == nil { removed.append(e) }
+                if spawned.removeValue(forKey: e) == nil, removed.insert(e).inserted { removedOrder.append(e) }
             }
             events += d.events
         }
         return StreamDelta(
             step: last.step, time: last.time, keyframe: list.contains { $0.keyframe },
-            records: order.compactMap { latest[$0] }, removed: removed,
+            records: order.compactMap { latest[$0] }, removed: removedOrder.filter { removed.contains($0) },
             spawned: spawnOrder.compactMap { spawned[$0] }, kpis: last.kpis, events: events)
     }
 }

@@ -203,6 +203,31 @@ struct CompactStreamTests {
         #expect(merged.entities[3] == nil && merged.entities.count == 3)
     }
 
+    @Test("an entity that loses its Position and gets it back within a coalesced backlog stays, with every field")
+    func coalescedRemoveAndBack() throws {
+        let turned = Quat(x: 0, y: 0.6, z: 0, w: 0.8)
+        let start = Self.delta(step: 1, keyframe: true, [Self.record(1, Vec3(0, 0, 0), turned), Self.record(2, Vec3(5, 0, 0))])
+        let gone = Self.delta(step: 2, [Self.record(2, Vec3(6, 0, 0), changed: .position)], removed: [1])
+        let back = Self.delta(step: 3, [Self.record(1, Vec3(3, 0, 0), turned, changed: .position)])
+        let moved = Self.delta(step: 4, [Self.record(1, Vec3(4, 0, 0), turned, changed: .position)])
+        var separate = CompactViewer(), merged = CompactViewer()
+        for d in [start, gone, back, moved] { try separate.apply(Self.bytes(d)) }
+        try merged.apply(Self.bytes(start))
+        let c = try #require(StreamDelta.coalesced([gone, back, moved]))
+        #expect(c.removed.isEmpty)
+        #expect(c.records.filter { $0.entity == 1 }.count == 1)
+        #expect(c.records.first { $0.entity == 1 }?.changed == .all)
+        try merged.apply(Self.bytes(c))
+        #expect(merged.entities[1] != nil)
+        // The rotation survives: the viewer that saw the removal rebuilt the entity from
+        // a position-only record, the merged one from every field.
+        #expect(abs((merged.entities[1]?[4] ?? 0) - 0.6) < 1e-3)
+        #expect(merged.entities[2] == separate.entities[2])
+        // Removed for good within the backlog: removed once.
+        let twice = try #require(StreamDelta.coalesced([gone, Self.delta(step: 3, [], removed: [1])]))
+        #expect(twice.removed == [1])
+    }
+
     @Test("TWD2 over the socket: per-step records carry only positions, a set rotation only the rotation, and an entity entering a viewer's area every field")
     func liveCompactStream() async throws {
         try await withServer { s in
