@@ -126,7 +126,7 @@ let package = Package(
             dependencies: ["TwinWasm", "TwinRuntime", "TwinTesting", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: swiftSettings),
         .testTarget(name: "TwinBatchTests", dependencies: ["TwinBatch", "TwinAssets", "twin", "TwinTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "TwinIngestTests", dependencies: ["TwinIngest", "TwinRuntime", "TwinTesting", "twin"], swiftSettings: swiftSettings),
+        .testTarget(name: "TwinIngestTests", dependencies: ["TwinIngest", "TwinRuntime", "TwinTesting", "twin", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "TwinServerTests", dependencies: ["TwinServer", "TwinRuntime", "TwinTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "TwinCLITests", dependencies: ["twin", "TwinTesting", "TwinServer"], swiftSettings: swiftSettings),
     ],

@@ -40,6 +40,12 @@ public class AnyComponentType: @unchecked Sendable {
     /// The component's default value as JSON, if the type declares one.
     public var defaultJSON: JSONValue? { nil }
 
+    /// Sets the member at `path` of `entity`'s component in place from `value` (see
+    /// `SettableFieldsComponent`): true when set; false when the entity lacks the
+    /// component or decoding would refuse the value (nothing changed). Nil when the
+    /// type has no setter for `path`.
+    public func fieldSetter(at path: [String]) -> (@Sendable (World, Entity, JSONValue) -> Bool)? { nil }
+
     /// Units of the component's fields, by field name (documentation).
     public var fieldUnits: [String: String] { [:] }
     public var summary: String { "" }
@@ -60,6 +66,15 @@ final class ComponentType<T: Component>: AnyComponentType, @unchecked Sendable {
     override var defaultJSON: JSONValue? {
         guard let d = (T.self as? any DefaultComponent.Type)?.defaultComponentValue() else { return nil }
         return try? JSONValueEncoder().encode(d)
+    }
+
+    override func fieldSetter(at path: [String]) -> (@Sendable (World, Entity, JSONValue) -> Bool)? {
+        guard let setter = (T.self as? any SettableFieldsComponent.Type)?.erasedSetter(at: path) as? FieldSetter<T> else { return nil }
+        return { world, entity, value in
+            guard var c = world.get(T.self, of: entity), setter.set(&c, value) else { return false }
+            world.update(T.self, of: entity) { $0 = c }
+            return true
+        }
     }
 
     override var fieldUnits: [String: String] { (T.self as? any DocumentedComponent.Type)?.fieldUnits ?? [:] }

@@ -39,3 +39,7 @@ public struct Lifetime: DefaultComponent, DocumentedComponent, Hashable {
     public static let fieldUnits = ["remaining": "s"]
     public func hashState(into h: inout StableHasher) { h.combine(remaining) }
 }
+
+extension Lifetime: SettableFieldsComponent {
+    public static func settableField(at path: [String]) -> FieldSetter<Self>? { path == ["remaining"] ? .double(\.remaining) : nil }
+}

@@ -145,6 +145,17 @@ public struct MachineControl: DefaultComponent, DocumentedComponent, Hashable {
     public func hashState(into h: inout StableHasher) { h.combine(forcedDown); h.combine(closed); h.combine(release) }
 }
 
+extension MachineControl: SettableFieldsComponent {
+    public static func settableField(at path: [String]) -> FieldSetter<Self>? {
+        switch path {
+        case ["forcedDown"]: .bool(\.forcedDown)
+        case ["closed"]: .bool(\.closed)
+        case ["release"]: .int(\.release)
+        default: nil
+        }
+    }
+}
+
 /// An item riding a conveyor (`machines` plugin): its distance from the belt's start and
 /// its item type. The item's `Position` is on the belt in the world.
 public struct ConveyorItem: Component, DocumentedComponent, Hashable {

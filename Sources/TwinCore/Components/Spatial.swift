@@ -1,5 +1,5 @@
 /// A component that is one vector: codable as `[x, y, z]`, hashed by its bits.
-public protocol Vec3Component: DefaultComponent, DocumentedComponent, Hashable {
+public protocol Vec3Component: DefaultComponent, DocumentedComponent, SettableFieldsComponent, Hashable {
     var value: Vec3 { get set }
     init(_ value: Vec3)
 }
@@ -9,6 +9,9 @@ extension Vec3Component {
     public init(from decoder: any Decoder) throws { self.init(try Vec3(from: decoder)) }
     public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
     public func hashState(into h: inout StableHasher) { h.combine(value) }
+    public static func settableField(at path: [String]) -> FieldSetter<Self>? {
+        path.isEmpty ? .float3 { $0.value = Vec3($1, $2, $3) } : nil
+    }
 }
 
 /// Position of an entity's origin in the world frame, metres (Y up).

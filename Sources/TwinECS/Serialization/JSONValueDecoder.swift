@@ -350,28 +350,18 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     // Concrete per width: the generic `I(exactly: Double)` goes through an
     // unspecialised witness that cost more than the rest of the field.
-    private static func int64(_ v: JSONValue) -> Int64? {
-        guard let d = v.doubleValue, d == d.rounded(), d >= -0x1p63, d < 0x1p63 else { return nil }
-        return Int64(d)
-    }
-
     private static func uint64(_ v: JSONValue) -> UInt64? {
         guard let d = v.doubleValue, d == d.rounded(), d >= 0, d < 0x1p64 else { return nil }
         return UInt64(d)
     }
 
-    private static func float(_ v: JSONValue) -> Float? {
-        guard let d = v.doubleValue, abs(d) <= Double(Float.greatestFiniteMagnitude) else { return nil }
-        return Float(d)
-    }
-
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key, \.boolValue) { try $0.decodeBool() } }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(key, \.stringValue) { try $0.decodeString() } }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(key, \.doubleValue) { try $0.decodeDouble() } }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try scalar(key, Self.float) { try $0.decodeFloat() } }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key, { Self.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try scalar(key, { Self.int64($0).flatMap { Int32(exactly: $0) } }) { try $0.decodeInteger(Int32.self) } }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try scalar(key, Self.int64) { try $0.decodeInteger(Int64.self) } }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try scalar(key, FieldValues.float) { try $0.decodeFloat() } }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key, { FieldValues.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try scalar(key, { FieldValues.int64($0).flatMap { Int32(exactly: $0) } }) { try $0.decodeInteger(Int32.self) } }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try scalar(key, FieldValues.int64) { try $0.decodeInteger(Int64.self) } }
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try scalar(key, { Self.uint64($0).flatMap { UInt32(exactly: $0) } }) { try $0.decodeInteger(UInt32.self) } }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try scalar(key, Self.uint64) { try $0.decodeInteger(UInt64.self) } }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try scalar(key, { Self.uint64($0).map { UInt($0) } }) { try $0.decodeInteger(UInt.self) } }
@@ -379,8 +369,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try scalarIfPresent(key, \.boolValue) { try $0.decodeBool() } }
     func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try scalarIfPresent(key, \.stringValue) { try $0.decodeString() } }
     func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try scalarIfPresent(key, \.doubleValue) { try $0.decodeDouble() } }
-    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try scalarIfPresent(key, Self.float) { try $0.decodeFloat() } }
-    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try scalarIfPresent(key, { Self.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try scalarIfPresent(key, FieldValues.float) { try $0.decodeFloat() } }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try scalarIfPresent(key, { FieldValues.int64($0).map { Int($0) } }) { try $0.decodeInteger(Int.self) } }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>

@@ -112,7 +112,7 @@ public enum FieldRef: Sendable, Hashable, CustomStringConvertible {
         case .topicLevel(let i):
             var found: JSONValue?
             TopicLevels.forEach(in: message.topic) { level, part in
-                if level == i { found = .string(String(part)); return false }
+                if level == i { found = .string(String(decoding: part, as: UTF8.self)); return false }
                 return true
             }
             return found

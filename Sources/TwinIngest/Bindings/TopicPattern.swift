@@ -4,7 +4,15 @@ import TwinRuntime
 /// the topics of other sources: a PostgreSQL table is the one-level topic
 /// `schema.table`, a replay file's lines carry their own topic.
 public struct TopicPattern: Sendable, Hashable, CustomStringConvertible {
-    let levels: [Substring]
+    enum Level: Sendable, Hashable {
+        case literal([UInt8])
+        /// `+`
+        case one
+        /// `#`
+        case rest
+    }
+
+    let levels: [Level]
     public let description: String
 
     /// Nil when the filter is malformed (a `#` that is not last, a wildcard inside a
@@ -12,11 +20,19 @@ public struct TopicPattern: Sendable, Hashable, CustomStringConvertible {
     public init?(_ text: String) {
         guard !text.isEmpty else { return nil }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        var levels: [Level] = []
         for (i, p) in parts.enumerated() {
-            if p == "#" { if i != parts.count - 1 { return nil } }
-            else if p != "+" && (p.contains("+") || p.contains("#")) { return nil }
+            if p == "#" {
+                guard i == parts.count - 1 else { return nil }
+                levels.append(.rest)
+            } else if p == "+" {
+                levels.append(.one)
+            } else {
+                guard !p.contains("+") && !p.contains("#") else { return nil }
+                levels.append(.literal(Array(p.utf8)))
+            }
         }
-        levels = parts
+        self.levels = levels
         description = text
     }
 
@@ -25,29 +41,34 @@ public struct TopicPattern: Sendable, Hashable, CustomStringConvertible {
         var verdict: Bool?
         TopicLevels.forEach(in: topic) { _, part in
             guard i < levels.count else { verdict = false; return false }
-            let l = levels[i]
-            if l == "#" { verdict = true; return false }
-            if l != "+" && l != part { verdict = false; return false }
+            switch levels[i] {
+            case .rest: verdict = true; return false
+            case .one: break
+            case .literal(let l): guard l.elementsEqual(part) else { verdict = false; return false }
+            }
             i += 1
             return true
         }
         if let verdict { return verdict }
-        return i == levels.count || (i == levels.count - 1 && levels[i] == "#")
+        return i == levels.count || (i == levels.count - 1 && levels[i] == .rest)
     }
 }
 
-/// The `/`-separated levels of a topic, visited without building an array (every
-/// message's topic is read this way at least twice).
+/// The `/`-separated levels of a topic, visited as UTF-8 without building an array or
+/// a string (every message's topic is read this way at least twice).
 enum TopicLevels {
-    /// Calls `body` with each level's index and text until it returns false.
-    static func forEach(in topic: String, _ body: (Int, Substring) -> Bool) {
-        var start = topic.startIndex
-        var level = 0
-        while true {
-            let end = topic[start...].firstIndex(of: "/") ?? topic.endIndex
-            guard body(level, topic[start..<end]), end != topic.endIndex else { return }
-            start = topic.index(after: end)
-            level += 1
+    /// Calls `body` with each level's index and bytes until it returns false.
+    static func forEach(in topic: String, _ body: (Int, UnsafeBufferPointer<UInt8>) -> Bool) {
+        var topic = topic
+        topic.withUTF8 { bytes in
+            var start = 0, level = 0
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+                guard body(level, UnsafeBufferPointer(rebasing: bytes[start..<end])), end != bytes.count else { return }
+                start = end + 1
+                level += 1
+            }
         }
     }
 }

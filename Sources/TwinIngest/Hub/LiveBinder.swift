@@ -54,20 +54,20 @@ final class LiveBinder {
     /// entity name is alive in the world.
     func take(seq: Int64, updates: [MappedUpdate], step: Int64, exists: (String) -> Bool, into out: inout Output) {
         for u in updates {
-            let b = bindings[u.binding]
             let key = Key(binding: u.binding, id: u.externalId)
-            switch b.late {
+            switch bindings[u.binding].late {
             case .apply: apply(u, seq: seq, step: step, exists: exists, into: &out)
             case .drop:
                 if let last = lastTime[key], u.time < last {
-                    out.deadLetters.append((seq, "binding \"\(b.name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
+                    out.deadLetters.append((seq, "binding \"\(bindings[u.binding].name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
                 } else {
                     apply(u, seq: seq, step: step, exists: exists, into: &out)
                 }
             case .reorder:
                 let seen = maxSeen[u.binding] ?? -Double.infinity
-                if u.time < seen - b.window {
-                    out.deadLetters.append((seq, "binding \"\(b.name)\": source time \(Timestamps.iso(u.time)) is more than the reorder window (\(JSONWriter.formatNumber(b.window)) s) behind \(Timestamps.iso(seen))"))
+                let window = bindings[u.binding].window
+                if u.time < seen - window {
+                    out.deadLetters.append((seq, "binding \"\(bindings[u.binding].name)\": source time \(Timestamps.iso(u.time)) is more than the reorder window (\(JSONWriter.formatNumber(window)) s) behind \(Timestamps.iso(seen))"))
                     continue
                 }
                 var buffer = reorder[u.binding] ?? []
@@ -75,7 +75,7 @@ final class LiveBinder {
                 buffer.insert((u.time, seq, u), at: at)
                 let high = max(seen, u.time)
                 maxSeen[u.binding] = high
-                let ready = buffer.prefix { $0.time <= high - b.window }
+                let ready = buffer.prefix { $0.time <= high - window }
                 buffer.removeFirst(ready.count)
                 reorder[u.binding] = buffer
                 for r in ready { apply(r.update, seq: r.seq, step: step, exists: exists, into: &out) }
@@ -118,7 +118,11 @@ final class LiveBinder {
     }
 
     private func apply(_ u: MappedUpdate, seq: Int64, step: Int64, exists: (String) -> Bool, into out: inout Output) {
-        let b = bindings[u.binding]
+        apply(u, bindings[u.binding], seq: seq, step: step, exists: exists, into: &out)
+    }
+
+    /// `b` borrowed: a copy of a binding retains each of its strings and tables.
+    private func apply(_ u: MappedUpdate, _ b: borrowing Binding, seq: Int64, step: Int64, exists: (String) -> Bool, into out: inout Output) {
         let key = Key(binding: u.binding, id: u.externalId)
         if b.semantics == .event {
             out.commands.append((.spawn(name: nil, prefab: b.prefab, components: grouped(u, b).map { JSONMember(key: $0.0, value: $0.1) }), seq))
@@ -133,10 +137,10 @@ final class LiveBinder {
             out.commands.append((.spawn(name: u.entityName, prefab: prefab, components: []), seq))
             created.insert(u.entityName)
         }
-        let previous = lastTime[key]
-        lastTime[key] = max(previous ?? u.time, u.time)
-        var direct: [MappedValue] = []
-        for v in u.values {
+        let previous = Self.raise(&lastTime[key, default: -.infinity], to: u.time)
+        // `latest` sets every value as it came; the other semantics sort them below.
+        var direct: [MappedValue] = b.semantics == .latest ? u.values : []
+        for v in u.values where b.semantics != .latest {
             let f = b.fields[v.field]
             let fk = FieldKey(key: key, field: v.field)
             switch b.semantics {
@@ -167,7 +171,10 @@ final class LiveBinder {
                 direct.append(v)
             }
         }
-        if !direct.isEmpty {
+        if direct.count == 1 {
+            let f = b.fields[direct[0].field]
+            out.commands.append((.set(entity: .name(u.entityName), component: f.component, value: nest(f.path, direct[0].value)), seq))
+        } else if !direct.isEmpty {
             for (component, value) in grouped(MappedUpdate(binding: u.binding, externalId: u.externalId, entityName: u.entityName, time: u.time, values: direct), b) {
                 out.commands.append((.set(entity: .name(u.entityName), component: component, value: value), seq))
             }
@@ -182,6 +189,12 @@ final class LiveBinder {
             out.commands.append((.set(entity: .name(u.entityName), component: Self.reportedComponent,
                                       value: .object([("fields", .object(members))])), seq))
         }
+    }
+
+    /// The newest source time so far (-∞: none) raised to `time`; the one before, or nil.
+    private static func raise(_ newest: inout Double, to time: Double) -> Double? {
+        defer { newest = max(newest, time) }
+        return newest == -.infinity ? nil : newest
     }
 
     /// The update's values as one JSON value per component, in field order.

@@ -23,12 +23,11 @@ public final class IngestJournal: @unchecked Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         db = try DatabaseQueue(path: path, configuration: config)
-        try db.write { db in
+        nextSeq = try db.write { db in
             try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS messages(
-                    seq INTEGER PRIMARY KEY, source TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
-                    msg_id TEXT, received REAL NOT NULL, due_step INTEGER);
-                CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON messages(source, msg_id) WHERE msg_id IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS batches(first_seq INTEGER PRIMARY KEY, count INTEGER NOT NULL, body BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS message_ids(
+                    source TEXT NOT NULL, msg_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(source, msg_id)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS dead_letters(
                     id INTEGER PRIMARY KEY, seq INTEGER, source TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
                     reason TEXT NOT NULL, received REAL NOT NULL);
@@ -36,7 +35,31 @@ public final class IngestJournal: @unchecked Sendable {
                 CREATE TABLE IF NOT EXISTS pumps(step INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS positions(source TEXT PRIMARY KEY, position TEXT NOT NULL);
                 """)
+            try Self.migrateMessageRows(db)
+            return try Int64.fetchOne(db, sql: "SELECT MAX(first_seq + count) FROM batches") ?? 1
         }
+    }
+
+    /// The sequence number the next accepted message gets (writes are serialised).
+    private var nextSeq: Int64
+
+    /// Journals written before batches kept a row per message (`messages`): moved
+    /// into batches of one, same sequence numbers, once.
+    private static func migrateMessageRows(_ db: Database) throws {
+        guard try db.tableExists("messages") else { return }
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, source, topic, payload, msg_id, received, due_step FROM messages ORDER BY seq")
+        for row in rows {
+            let seq: Int64 = row["seq"], source: String = row["source"], id: String? = row["msg_id"]
+            let text: String = row["payload"]
+            let m = IngestMessage(source: source, topic: row["topic"], payload: .null, id: id, receivedAt: row["received"], dueStep: row["due_step"])
+            var body = [JournalBatch.version]
+            JournalBatch.append(m, payloadText: text, into: &body)
+            try db.execute(sql: "INSERT INTO batches(first_seq, count, body) VALUES (?, 1, ?)", arguments: [seq, Data(body)])
+            if let id {
+                try db.execute(sql: "INSERT OR IGNORE INTO message_ids(source, msg_id, seq) VALUES (?, ?, ?)", arguments: [source, id, seq])
+            }
+        }
+        try db.execute(sql: "DROP TABLE messages")
     }
 
     /// A message refused at the door: not journaled as accepted, kept with its reason.
@@ -54,16 +77,24 @@ public final class IngestJournal: @unchecked Sendable {
         try db.write { db in
             var seqs: [Int64?] = []
             seqs.reserveCapacity(accepted.count)
-            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO messages(source, topic, payload, msg_id, received, due_step) VALUES (?, ?, ?, ?, ?, ?)")
+            var kept: [IngestMessage] = []
+            var seq = nextSeq
             for m in accepted {
-                let text = JSONWriter.string(m.payload)
-                try insert.execute(arguments: [m.source, m.topic, text, m.id, m.receivedAt, m.dueStep])
-                if db.changesCount == 1 {
-                    seqs.append(db.lastInsertedRowID)
-                } else {
-                    seqs.append(nil)
-                    try Self.insertDead(db, seq: nil, m, text, reason: "duplicate: \(m.source) message id \"\(m.id ?? "")\" was already accepted")
+                if let id = m.id {
+                    try db.execute(sql: "INSERT OR IGNORE INTO message_ids(source, msg_id, seq) VALUES (?, ?, ?)", arguments: [m.source, id, seq])
+                    guard db.changesCount == 1 else {
+                        seqs.append(nil)
+                        try Self.insertDead(db, seq: nil, m, JSONWriter.string(m.payload), reason: "duplicate: \(m.source) message id \"\(id)\" was already accepted")
+                        continue
+                    }
                 }
+                seqs.append(seq)
+                kept.append(m)
+                seq += 1
+            }
+            if !kept.isEmpty {
+                try db.execute(sql: "INSERT INTO batches(first_seq, count, body) VALUES (?, ?, ?)",
+                               arguments: [nextSeq, kept.count, Data(JournalBatch.encode(kept))])
             }
             for r in refusals {
                 try Self.insertDead(db, seq: nil, r.message, r.rawText ?? JSONWriter.string(r.message.payload), reason: r.reason)
@@ -72,6 +103,9 @@ public final class IngestJournal: @unchecked Sendable {
                 try db.execute(sql: "INSERT INTO positions(source, position) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET position = excluded.position",
                                arguments: [p.source, p.value])
             }
+            // Advanced only once the transaction's statements all ran; a failed commit
+            // (thrown below `write`) leaves sequence numbers to the next one — gaps are harmless.
+            nextSeq = seq
             return seqs
         }
     }
@@ -87,10 +121,12 @@ public final class IngestJournal: @unchecked Sendable {
         guard !items.isEmpty else { return }
         try db.write { db in
             for item in items {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO dead_letters(seq, source, topic, payload, reason, received)
-                    SELECT seq, source, topic, payload, ?, received FROM messages WHERE seq = ?
-                    """, arguments: [item.reason, item.seq])
+                guard let row = try Row.fetchOne(db, sql: "SELECT first_seq, count, body FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
+                                                 arguments: [item.seq]) else { continue }
+                let first: Int64 = row["first_seq"], count: Int = row["count"], body: Data = row["body"]
+                guard item.seq - first < Int64(count), let messages = JournalBatch.decode(Array(body), count: count),
+                      case .success(let m) = messages[Int(item.seq - first)] else { continue }
+                try Self.insertDead(db, seq: item.seq, m, JSONWriter.string(m.payload), reason: item.reason)
             }
         }
     }
@@ -112,15 +148,16 @@ public final class IngestJournal: @unchecked Sendable {
     /// that no longer parses (a damaged file) is returned as a refusal reason.
     func messages(after seq: Int64) throws -> [(seq: Int64, message: Result<IngestMessage, IngestRejection>)] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, source, topic, payload, msg_id, received, due_step FROM messages WHERE seq > ? ORDER BY seq",
-                             arguments: [seq]).map { row in
-                let s: Int64 = row["seq"]
-                let text: String = row["payload"]
-                return (s, IngestMessage.parsePayload(Array(text.utf8)).map { payload in
-                    IngestMessage(source: row["source"], topic: row["topic"], payload: payload, id: row["msg_id"],
-                                  receivedAt: row["received"], dueStep: row["due_step"])
-                })
+            var out: [(seq: Int64, message: Result<IngestMessage, IngestRejection>)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT first_seq, count, body FROM batches WHERE first_seq + count > ? ORDER BY first_seq",
+                                           arguments: [seq + 1])
+            while let row = try rows.next() {
+                let first: Int64 = row["first_seq"], count: Int = row["count"], body: Data = row["body"]
+                let messages = JournalBatch.decode(Array(body), count: count)
+                    ?? Array(repeating: .failure(IngestRejection("the journal's batch at sequence \(first) is damaged")), count: count)
+                for (k, m) in messages.enumerated() where first + Int64(k) > seq { out.append((first + Int64(k), m)) }
             }
+            return out
         }
     }
 
@@ -128,7 +165,7 @@ public final class IngestJournal: @unchecked Sendable {
         try db.read { db in try String.fetchOne(db, sql: "SELECT position FROM positions WHERE source = ?", arguments: [source]) }
     }
 
-    public var messageCount: Int { (try? db.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages") ?? 0 }) ?? 0 }
+    public var messageCount: Int { (try? db.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM batches") ?? 0 }) ?? 0 }
 
     /// Dead letters, oldest first, after id `after`: what the API lists for inspection.
     public func deadLetters(after: Int64 = 0, limit: Int = 100) throws -> [DeadLetter] {

@@ -22,6 +22,7 @@ final class CommandApplier {
             guard component != nameComponent else { return "\"Name\" is the entity's identity and cannot be set; despawn and spawn instead" }
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
             guard let e = resolve(ref) else { return "no live \(ref)" }
+            if setDirectly(value, type: type, on: e) { return nil }
             let start = world.encodeComponent(named: component, of: e) ?? type.defaultJSON
             let merged = start.map { $0.merging(value) } ?? value
             do {
@@ -80,6 +81,35 @@ final class CommandApplier {
             }
             return nil
         }
+    }
+
+    /// Setters found so far per component type, with the member path each sets.
+    private var setters: [ObjectIdentifier: [(path: [String], set: (@Sendable (World, Entity, JSONValue) -> Bool)?)]] = [:]
+    private var path: [String] = []
+
+    /// Sets a value under a chain of one-member objects straight into the field that
+    /// chain names, when the component has a setter for it — what live bindings send,
+    /// thousands of times a second — skipping encode, merge and decode. False: take
+    /// the JSON path (no setter, the entity lacks the component, or the value is one
+    /// decoding refuses, whose error that path words).
+    private func setDirectly(_ value: JSONValue, type: AnyComponentType, on e: Entity) -> Bool {
+        path.removeAll(keepingCapacity: true)
+        var leaf = value
+        while let m = leaf.members {
+            guard m.count == 1 else { return false }
+            path.append(m[0].key)
+            leaf = m[0].value
+        }
+        let key = ObjectIdentifier(type)
+        let setter: (@Sendable (World, Entity, JSONValue) -> Bool)?
+        if let hit = setters[key]?.first(where: { $0.path == path }) {
+            setter = hit.set
+        } else {
+            setter = type.fieldSetter(at: path)
+            // Bounded: paths come from requests, and a miss costs only a lookup.
+            if setters[key, default: []].count < 32 { setters[key, default: []].append((path, setter)) }
+        }
+        return setter?(world, e, leaf) ?? false
     }
 
     func resolve(_ ref: EntityRef) -> Entity? {
