@@ -26,7 +26,7 @@ struct ChangeTracker {
         ])
         let records = changes.compactMap { Self.record($0.entity, world, changed: $0.fields) }
         let log = sim.commandLog
-        let events = log[min(lastCommand, log.count)...].map(Self.event)
+        let events = Self.events(log[min(lastCommand, log.count)...])
         lastTick = world.changeTick
         lastCommand = log.count
         return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: false, records: records, removed: removed,
@@ -74,6 +74,22 @@ struct ChangeTracker {
 
     private static func spawned(_ e: Entity, _ world: World) -> StreamDelta.Spawned {
         StreamDelta.Spawned(entity: e.id, kind: world.get(Kind.self, of: e)?.value ?? "", name: world.get(Name.self, of: e)?.value)
+    }
+
+    /// Commands listed one event each up to this many per delta; beyond it (a live feed
+    /// applies thousands a second) one summary stands for the applied ones, and only the
+    /// rejected ones are listed, as many as this.
+    static let eventsListed = 32
+
+    static func events(_ applied: ArraySlice<AppliedCommand>) -> [JSONValue] {
+        guard applied.count > eventsListed, let first = applied.first, let last = applied.last else { return applied.map(event) }
+        let rejected = applied.filter { $0.rejection != nil }
+        let summary = JSONValue.object([
+            ("type", .string("commands.summary")), ("fromStep", .number(Double(first.step))), ("toStep", .number(Double(last.step))),
+            ("applied", .number(Double(applied.count - rejected.count))), ("rejected", .number(Double(rejected.count))),
+            ("rejectionsListed", .number(Double(min(rejected.count, eventsListed)))),
+        ])
+        return [summary] + rejected.prefix(eventsListed).map(event)
     }
 
     private static func event(_ c: AppliedCommand) -> JSONValue {

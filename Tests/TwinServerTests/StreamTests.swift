@@ -207,3 +207,35 @@ struct StreamTests {
         }
     }
 }
+
+@Suite("stream events for external commands")
+struct CommandEventTests {
+    static func applied(_ n: Int, rejectedEvery k: Int) -> ArraySlice<AppliedCommand> {
+        ArraySlice((0..<n).map { i in
+            AppliedCommand(step: Int64(10 + i / 10), command: .despawn(entity: .name("e-\(i)")),
+                           rejection: i % k == 0 ? "no live e-\(i)" : nil)
+        })
+    }
+
+    @Test("up to 32 commands: one event each, in order")
+    func listed() {
+        let events = ChangeTracker.events(Self.applied(32, rejectedEvery: 5))
+        #expect(events.count == 32)
+        #expect(events.map { $0["type"]?.stringValue } == (0..<32).map { $0 % 5 == 0 ? "command.rejected" : "command.applied" })
+        #expect(events[0]["reason"]?.stringValue == "no live e-0")
+    }
+
+    @Test("a live feed's thousands: one summary with the counts, then the first 32 rejections")
+    func summarised() {
+        let events = ChangeTracker.events(Self.applied(1000, rejectedEvery: 10))
+        #expect(events.count == 33)
+        let summary = events[0]
+        #expect(summary["type"]?.stringValue == "commands.summary")
+        #expect(summary["applied"]?.doubleValue == 900 && summary["rejected"]?.doubleValue == 100)
+        #expect(summary["fromStep"]?.doubleValue == 10 && summary["toStep"]?.doubleValue == 109)
+        #expect(summary["rejectionsListed"]?.doubleValue == 32)
+        #expect(events.dropFirst().allSatisfy { $0["type"]?.stringValue == "command.rejected" })
+        #expect(events[1]["reason"]?.stringValue == "no live e-0" && events[32]["reason"]?.stringValue == "no live e-310")
+        #expect(ChangeTracker.events(Self.applied(40, rejectedEvery: 1000)).map { $0["type"]?.stringValue } == ["commands.summary", "command.rejected"])
+    }
+}

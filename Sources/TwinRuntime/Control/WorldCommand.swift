@@ -134,6 +134,10 @@ public struct AppliedCommand: Hashable, Sendable {
     public var command: WorldCommand
     /// Nil when applied; otherwise why it was rejected (the world is unchanged).
     public var rejection: String?
+
+    public init(step: Int64, command: WorldCommand, rejection: String?) {
+        self.step = step; self.command = command; self.rejection = rejection
+    }
 }
 
 /// The thread-safe inbox of a simulation: any thread may `enqueue`; the simulation
