@@ -46,17 +46,18 @@ enum Mapper {
     static func map(_ m: IngestMessage, bindings: [Binding]) -> Result<[MappedUpdate], IngestRejection> {
         guard m.payload.members != nil else { return .failure(IngestRejection("the payload is a JSON object, found \(m.payload.kindDescription)")) }
         var out: [MappedUpdate] = []
-        for (i, b) in bindings.enumerated() where (b.source == nil || b.source == m.source) && b.topic.matches(m.topic) {
-            switch map(m, binding: b, index: i) {
+        // By index: a copy of a binding retains each of its strings and tables.
+        for i in bindings.indices where (bindings[i].source == nil || bindings[i].source == m.source) && bindings[i].topic.matches(m.topic) {
+            switch map(m, binding: bindings[i], index: i) {
             case .success(let u): out.append(u)
-            case .failure(let r): return .failure(IngestRejection("binding \"\(b.name)\": \(r.reason)"))
+            case .failure(let r): return .failure(IngestRejection("binding \"\(bindings[i].name)\": \(r.reason)"))
             }
         }
         guard !out.isEmpty else { return .failure(IngestRejection("no binding takes source \"\(m.source)\" topic \"\(m.topic)\"")) }
         return .success(out)
     }
 
-    static func map(_ m: IngestMessage, binding b: Binding, index: Int) -> Result<MappedUpdate, IngestRejection> {
+    static func map(_ m: IngestMessage, binding b: borrowing Binding, index: Int) -> Result<MappedUpdate, IngestRejection> {
         guard let idValue = b.id.value(in: m) else { return .failure(IngestRejection("no id at \(b.id)")) }
         let externalId: String
         if let s = idValue.stringValue, !s.isEmpty { externalId = s }
@@ -77,16 +78,16 @@ enum Mapper {
         }
         var values: [MappedValue] = []
         values.reserveCapacity(b.fields.count)
-        for (fi, f) in b.fields.enumerated() {
-            switch value(f, in: m) {
+        for fi in b.fields.indices {
+            switch value(b.fields[fi], in: m) {
             case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
-            case .failure(let r): return .failure(IngestRejection("\(f.target): \(r.reason)"))
+            case .failure(let r): return .failure(IngestRejection("\(b.fields[fi].target): \(r.reason)"))
             }
         }
         return .success(MappedUpdate(binding: index, externalId: externalId, entityName: name, time: time, values: values))
     }
 
-    static func value(_ f: FieldMap, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
+    static func value(_ f: borrowing FieldMap, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
         switch f.source {
         case .one:
             return .success(MappedValue(field: 0, value: .number(1), numbers: [1], received: .text("1")))
