@@ -284,13 +284,8 @@ extension World {
     /// Appends a component removal (nil: a despawn) to the removal log.
     @inlinable @inline(__always)
     func logRemoval(_ e: Entity, component id: ComponentID?) {
-        if logCount == logCapacity { growRemovalLog() }
-        (logBase + logCount).initialize(to: Removal(entity: e, component: id, tick: changeTick))
-        logCount &+= 1
+        log.append(e, component: id.map { Int32(truncatingIfNeeded: $0.raw) } ?? -1, tick: changeTick)
     }
-
-    @usableFromInline
-    func growRemovalLog() { regrow(&logBase, count: logCount, capacity: &logCapacity, minimum: 64) }
 
     /// A copy of `e`'s component `C`, or nil.
     @inlinable
@@ -411,19 +406,14 @@ extension World {
 
     /// Despawns and removals after `tick`, in the order they happened.
     public func removals(since tick: UInt32) -> ArraySlice<Removal> {
-        let log = UnsafeBufferPointer(start: logBase, count: logCount)
-        let start = log.firstIndex { Self.isAfter($0.tick, tick) } ?? log.count
-        return ArraySlice(log[start...])
+        var first = 0
+        while first < log.runCount && !Self.isAfter(log.runs[first].tick, tick) { first += 1 }
+        return ArraySlice(log.removals(fromRun: first))
     }
 
     /// Drops removal-log entries at or before `tick` (once every consumer has seen them).
     public func trimRemovalLog(through tick: UInt32) {
-        var kept = 0
-        for k in 0..<logCount where Self.isAfter(logBase[k].tick, tick) {
-            logBase[kept] = logBase[k]
-            kept += 1
-        }
-        logCount = kept
+        log.retainRuns { Self.isAfter($0, tick) }
     }
 }
 

@@ -55,10 +55,8 @@ public final class World {
     /// Despawns and component removals with their tick, for change consumers.
     /// Manually managed (appended on every despawn and removal, where an array's
     /// uniqueness check and growth path cost more than the store itself).
-    @exclusivity(unchecked) @usableFromInline var logBase = UnsafeMutablePointer<Removal>.allocate(capacity: 0)
-    @exclusivity(unchecked) @usableFromInline var logCount = 0
-    @exclusivity(unchecked) @usableFromInline var logCapacity = 0
-    public var removalLog: [Removal] { Array(UnsafeBufferPointer(start: logBase, count: logCount)) }
+    @exclusivity(unchecked) @usableFromInline var log = RemovalLog()
+    public var removalLog: [Removal] { log.removals(fromRun: 0) }
 
     /// Deferred structural changes, applied by `applyCommands()`.
     public let commands = CommandBuffer()
@@ -72,7 +70,7 @@ public final class World {
 
     deinit {
         recordBase.deallocate()
-        logBase.deallocate()
+        log.deallocate()
         for k in 0..<rawCount { rawTables[k].free() }
         rawTables.deinitialize(count: rawCount)
         rawTables.deallocate()
@@ -269,7 +267,7 @@ public struct Removal: Hashable, Sendable {
     public var component: ComponentID?
     public var tick: UInt32
 
-    @usableFromInline init(entity: Entity, component: ComponentID?, tick: UInt32) {
+    public init(entity: Entity, component: ComponentID?, tick: UInt32) {
         self.entity = entity; self.component = component; self.tick = tick
     }
 }

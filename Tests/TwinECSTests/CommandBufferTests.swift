@@ -76,6 +76,52 @@ struct ChangeTrackingTests {
         #expect(world.changed(Pos.self, since: t1) == [b])
     }
 
+    @Test("the removal log: every removal and despawn with its component and tick, in order, trimmed by tick")
+    func removalLog() throws {
+        let world = World()
+        let ents = (0..<300).map { world.spawn(Pos(x: Float($0), y: 0), Vel(dx: 0, dy: 0)) }
+        let velID = try #require(world.registry.id(of: Vel.self))
+        var expected: [Removal] = []
+        // Three ticks of removals (more entries than the log starts with), then despawns.
+        for round in 0..<3 {
+            let tick = world.advanceChangeTick()
+            for e in ents[(round * 100)..<(round * 100 + 100)] {
+                world.remove(Vel.self, from: e)
+                expected.append(Removal(entity: e, component: velID, tick: tick))
+            }
+        }
+        let despawnTick = world.advanceChangeTick()
+        for e in ents.prefix(5) {
+            world.despawn(e)
+            expected.append(Removal(entity: e, component: nil, tick: despawnTick))
+        }
+        // Different components at one tick, interleaved.
+        let mixedTick = world.advanceChangeTick()
+        let posID = try #require(world.registry.id(of: Pos.self))
+        world.remove(Pos.self, from: ents[10])
+        world.despawn(ents[11])
+        world.remove(Pos.self, from: ents[12])
+        expected += [
+            Removal(entity: ents[10], component: posID, tick: mixedTick), Removal(entity: ents[11], component: nil, tick: mixedTick),
+            Removal(entity: ents[12], component: posID, tick: mixedTick),
+        ]
+        #expect(world.removalLog == expected)
+        let second = expected[100].tick
+        #expect(Array(world.removals(since: second - 1)) == Array(expected[100...]))
+        #expect(Array(world.removals(since: second)) == Array(expected[200...]))
+        #expect(Array(world.removals(since: despawnTick)) == Array(expected.suffix(3)))
+        #expect(world.removals(since: mixedTick).isEmpty)
+        world.trimRemovalLog(through: second)
+        #expect(world.removalLog == Array(expected[200...]))
+        // Appending after a trim continues the log.
+        let last = world.advanceChangeTick()
+        world.despawn(ents[299])
+        #expect(world.removals(since: mixedTick).map(\.entity) == [ents[299]])
+        #expect(world.removalLog.last == Removal(entity: ents[299], component: nil, tick: last))
+        world.trimRemovalLog(through: last)
+        #expect(world.removalLog.isEmpty)
+    }
+
     @Test("a whole-table mutable pass marks every row, also after rows move to another table")
     func bulkMarks() {
         let world = World()

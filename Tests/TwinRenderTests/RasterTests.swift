@@ -116,6 +116,29 @@ struct RasterTests {
         #expect(a.pixels == c.pixels)
     }
 
+    @Test("skipping hidden instances changes no pixel: a 1,000-box lattice from three sides, culling on and off")
+    func occlusionCullingIsExact() throws {
+        let (scene, side) = TestScenes.boxLattice(1000)
+        let c = Vec3(Float(side - 1), Float(side - 1), Float(side - 1))
+        let ext = Float(side) * 2
+        // From the far corner (scene order is then back to front, the case culling is
+        // for), from the origin's side (front to back already) and from above.
+        let cameras = [Vec3(0.95, 0.75, 1.15), Vec3(-1.1, 0.6, -0.9), Vec3(0.05, 1.6, 0.1)].map { dir in
+            Camera(eye: c + dir * ext, target: c, projection: .perspective(fovY: .pi / 3), near: 0.5, far: ext * 6)
+        }
+        for camera in cameras {
+            let plain = try Rasterizer.render(scene, camera: camera, width: 320, height: 200,
+                                              options: RenderOptions(threads: 1, occlusionCulling: false))
+            let culled = try Rasterizer.render(scene, camera: camera, width: 320, height: 200,
+                                               options: RenderOptions(threads: 1))
+            let culled2 = try Rasterizer.render(scene, camera: camera, width: 320, height: 200,
+                                                options: RenderOptions(threads: 2, bandRows: 7))
+            #expect(culled.pixels == plain.pixels, "camera at \(camera.eye)")
+            #expect(culled2.pixels == plain.pixels, "camera at \(camera.eye)")
+            #expect(plain.count { $0 != plain[0, 0] } > 320 * 200 / 10, "the lattice is in view")
+        }
+    }
+
     @Test("a 2×2 checker texture maps texel (0, 0) to the top-left with nearest sampling")
     func checkerTexture() throws {
         let texels: [UInt8] = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]

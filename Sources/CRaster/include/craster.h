@@ -125,6 +125,16 @@ typedef struct cr_vertex {
 } cr_vertex;
 
 /* Everything one frame needs. The caller owns every pointer. */
+/* An instance's screen footprint (cr_instance_bounds): the sample box [x0, x1] ×
+ * [y0, y1] (inclusive, one sample of margin) around all its projected vertices and their
+ * nearest depth. `valid` is 0 when a vertex is behind the near plane, off the guard band
+ * or not finite, or the mesh has more than 4,096 vertices (then it is always drawn). */
+typedef struct cr_bounds {
+    int32_t x0, x1, y0, y1;
+    float zmin;
+    uint32_t valid;
+} cr_bounds;
+
 typedef struct cr_frame {
     /* Output. */
     uint32_t width, height;   /* pixels */
@@ -173,6 +183,12 @@ typedef struct cr_frame {
      * band_items NULL, every band scans all triangles. */
     uint32_t *band_offsets;
     uint32_t *band_items;
+    /* Optional, with band lists only (both or neither): one cr_bounds per instance and a
+     * draw order (a permutation of the instances, cr_order_instances). cr_bin_fill then
+     * lists triangles in that order, and each band skips an instance whose footprint is
+     * already covered by nearer samples (it could not change a sample). */
+    cr_bounds *instance_bounds;
+    uint32_t *instance_order;
 
     /* Overlays (drawn after the meshes, in this order: grid, heatmap, polylines). */
     cr_grid grid;
@@ -199,10 +215,18 @@ int cr_setup_triangles(const cr_frame *frame, uint32_t first, uint32_t count);
 /* Between stages 2 and 3 (optional, single-threaded): lists each band's triangles so a
  * band visits only its own. cr_bin_count writes band_offsets (band_count + 1 prefix
  * sums) and returns the number of items (pairs of uint32) band_items must hold;
- * cr_bin_fill then writes band_items. The lists keep instance then triangle order, so
- * the image is the same as without them. */
+ * cr_bin_fill then writes band_items, in instance (or instance_order) then triangle
+ * order. */
 size_t cr_bin_count(const cr_frame *frame);
 int cr_bin_fill(const cr_frame *frame);
+
+/* After stage 1, before cr_bin_fill (optional): the footprints of instances
+ * [first, first + count) into instance_bounds; then, single-threaded, the draw order:
+ * each run of consecutive instances sharing a mesh sorted front to back by nearest
+ * depth (ties and instances without bounds keep their order; runs keep theirs, so
+ * coplanar surfaces of different meshes resolve as before). */
+int cr_instance_bounds(const cr_frame *frame, uint32_t first, uint32_t count);
+int cr_order_instances(const cr_frame *frame);
 
 /* Stage 3: rasterizes, overlays and resolves one band into frame->pixels. `scratch` is
  * cr_band_scratch_bytes(frame) bytes, 16-byte aligned, private to this call. */
@@ -227,6 +251,12 @@ size_t cr_png_slice_bound(uint32_t width, uint32_t rows);
 int cr_png_deflate_slice(const uint8_t *rgba, uint32_t width, uint32_t rows, size_t stride, int zlib_level,
                          int last, uint8_t *out, size_t capacity, size_t *written, uint32_t *adler);
 uint32_t cr_adler32_combine(uint32_t a, uint32_t b, size_t length_b);
+/* The same slice contract with TwinWorld's single-pass deflater (png_runs.cpp): one
+ * fixed-Huffman block per slice, matches only against the previous pixel and the pixel
+ * above. `previous_row` nonzero: the row before `rgba` (at rgba - stride) is the previous
+ * slice's last row, which matches may refer to. */
+int cr_png_deflate_slice_runs(const uint8_t *rgba, uint32_t width, uint32_t rows, size_t stride, int previous_row,
+                              int last, uint8_t *out, size_t capacity, size_t *written, uint32_t *adler);
 size_t cr_png_frame_bytes(size_t deflated);
 int cr_png_frame(uint32_t width, uint32_t height, int zlib_level, const uint8_t *deflated, size_t length,
                  uint32_t adler, uint8_t *out, size_t capacity);

@@ -20,7 +20,8 @@ extern "C" uint32_t cr_band_count(const cr_frame *f) {
 extern "C" size_t cr_band_scratch_bytes(const cr_frame *f) {
     if (!f) return 0;
     size_t samples = size_t(f->width) * f->ssaa * size_t(f->band_rows) * f->ssaa;
-    return samples * (sizeof(uint32_t) + sizeof(float)) + grid_scratch_floats(f->width * f->ssaa) * sizeof(float);
+    return samples * (sizeof(uint32_t) + sizeof(float)) + grid_scratch_floats(f->width * f->ssaa) * sizeof(float) +
+           OcclusionTiles::scratch_bytes(f->width * f->ssaa);
 }
 
 namespace {
@@ -159,17 +160,19 @@ void draw_item(const cr_frame &f, const BandTarget &t, InstanceState &st, uint32
     draw_triangle(f, t, st, g);
 }
 
-void draw_meshes(const cr_frame &f, const BandTarget &t, uint32_t band) {
+void draw_meshes(const cr_frame &f, const BandTarget &t, uint32_t band, void *occlusion_scratch) {
     InstanceState st;
     if (f.band_items && f.band_offsets) {
-        // The band's own list: (triangle, instance) pairs in instance then triangle order.
+        // The band's own list: (triangle, instance) pairs in draw order then triangle order.
         uint32_t loaded = 0xFFFFFFFFu, tri_end = 0, quad = 0xFFFFFFFFu, single = 0xFFFFFFFFu;
         bool ok = false;
+        const bool cull = f.instance_bounds && f.instance_order;
+        OcclusionTiles occlusion(t, occlusion_scratch);
         for (uint32_t k = f.band_offsets[band]; k < f.band_offsets[band + 1]; ++k) {
             const uint32_t g = f.band_items[size_t(k) * 2], inst = f.band_items[size_t(k) * 2 + 1];
             if (inst != loaded) {
                 loaded = inst;
-                ok = load_instance(f, inst, st);
+                ok = (!cull || occlusion.visible(f.instance_bounds[inst])) && load_instance(f, inst, st);
                 tri_end = f.instance_first_triangle[inst + 1];
             }
             if (ok) draw_item(f, t, st, g, tri_end, quad, single);
@@ -291,7 +294,9 @@ extern "C" int cr_bin_fill(const cr_frame *f) {
     // band_offsets[b] serves as band b's cursor while filling; afterwards it has moved
     // to the start of band b + 1, and one shift restores the offsets.
     uint32_t *next = f->band_offsets;
-    for (uint32_t inst = 0; inst < f->instance_count; ++inst) {
+    for (uint32_t i = 0; i < f->instance_count; ++i) {
+        const uint32_t inst = f->instance_order ? f->instance_order[i] : i;
+        if (inst >= f->instance_count) return CR_ERR_RANGE;
         const uint32_t tri0 = f->instance_first_triangle[inst], tri1 = f->instance_first_triangle[inst + 1];
         for (uint32_t g = tri0; g < tri1; ++g) {
             const uint32_t bins = f->triangle_bands[g];
@@ -330,7 +335,7 @@ extern "C" int cr_render_band(const cr_frame *f, uint32_t band, void *scratch) {
 
     if (f->instance_count > 0 && f->vertices && f->triangle_bands && f->meshes && f->indices &&
         f->instance_first_vertex && f->instance_first_triangle)
-        draw_meshes(*f, t, band);
+        draw_meshes(*f, t, band, t.depth + size_t(t.width) * f->band_rows * S + grid_scratch_floats(t.width));
     if (f->grid.enabled) draw_grid(*f, t, t.depth + size_t(t.width) * f->band_rows * S);
     if (f->heatmap) draw_heatmap(*f, t);
     if (f->polyline_count > 0 && f->polylines && f->polyline_points) draw_polylines(*f, t);

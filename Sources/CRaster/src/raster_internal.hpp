@@ -165,6 +165,28 @@ inline void rasterize_polygon(const BandTarget &t, const RVert *poly, int n, con
     for (int i = 1; i + 1 < n; ++i) rasterize_triangle(t, poly[0], poly[i], poly[i + 1], s);
 }
 
+// Whole-instance occlusion within one band (occlusion.cpp): the band's samples in tiles
+// kTile wide and the band tall, each with the largest depth it holds, re-measured only
+// after an instance that may have drawn into it.
+class OcclusionTiles {
+  public:
+    static constexpr int kTile = 16;
+    // Allowance for the depth plane's float evaluation below an instance's nearest vertex.
+    static constexpr float kDepthMargin = 1e-5f;
+    static size_t scratch_bytes(uint32_t samples_per_row);
+    OcclusionTiles(const BandTarget &t, void *scratch);
+    // False when every sample under `b` is already nearer than all of the instance (skip
+    // it); true otherwise, marking its tiles to be re-measured.
+    bool visible(const cr_bounds &b);
+
+  private:
+    float tile_max(int k);
+    const BandTarget &t;
+    int tiles;
+    float *zmax;
+    uint8_t *dirty;
+};
+
 // Overlay passes (one band).
 // The grid needs grid_scratch_floats(t) floats of its own scratch (two rows of hits).
 inline size_t grid_scratch_floats(uint32_t samples_per_row) { return 2 * 3 * (size_t(samples_per_row) + 1); }

@@ -15,22 +15,29 @@ public struct RenderOptions: Hashable, Sendable {
     public var threads: Int = 2
     /// Output rows per band, the unit of parallel work.
     public var bandRows: Int = 16
+    /// Draw the instances of each mesh front to back and skip those already hidden in a
+    /// band. Skipping changes nothing; the order changes a sample only where two
+    /// instances of one mesh meet at exactly equal depth.
+    public var occlusionCulling: Bool = true
 
-    public init(supersampling: Int = 2, backfaceCulling: Bool = true, threads: Int = 2, bandRows: Int = 16) {
+    public init(
+        supersampling: Int = 2, backfaceCulling: Bool = true, threads: Int = 2, bandRows: Int = 16,
+        occlusionCulling: Bool = true
+    ) {
         self.supersampling = supersampling; self.backfaceCulling = backfaceCulling
-        self.threads = threads; self.bandRows = bandRows
+        self.threads = threads; self.bandRows = bandRows; self.occlusionCulling = occlusionCulling
     }
 }
 
 /// The software rasterizer: Swift prepares and checks, the C++ kernel (`CRaster`) does
 /// the per-vertex, per-triangle and per-pixel work.
 ///
-/// Work is split three times, each split into fixed pieces run with
-/// `DispatchQueue.concurrentPerform`: vertices (transform and lighting), triangles
-/// (culling, binning into bands) and bands of output rows (raster, overlays, resolve).
-/// Each piece writes only its own slots, and every pixel is computed by the same
-/// arithmetic whatever thread draws it, so the output is byte-identical for any
-/// `threads`.
+/// Work is split into fixed pieces run with `DispatchQueue.concurrentPerform`: vertices
+/// (transform and lighting), triangles (culling, binning into bands), instances (screen
+/// footprints, for drawing front to back and skipping hidden instances) and bands of
+/// output rows (raster, overlays, resolve). Each piece writes only its own slots, and
+/// every pixel is computed by the same arithmetic whatever thread draws it, so the
+/// output is byte-identical for any `threads`.
 public enum Rasterizer {
     /// Renders `scene` as seen by `camera` into a `width` × `height` image.
     /// - Throws: ``RenderError`` for an invalid size, option or camera, or a scene
@@ -98,7 +105,7 @@ public enum Rasterizer {
         let pixelBytes = try [UInt8](unsafeUninitializedCapacity: width * height * 4) { px, initialized in
             f.pixels = px.baseAddress
             try withExtendedLifetime((viewProj, workspace, bins, scene)) {
-                try draw(frame: f, scene: scene, threads: threads)
+                try draw(frame: f, scene: scene, threads: threads, occlusion: options.occlusionCulling)
             }
             initialized = width * height * 4
         }
@@ -106,7 +113,7 @@ public enum Rasterizer {
     }
 
     /// Runs the kernel's stages over `f` (whose pointers stay valid for the call).
-    private static func draw(frame f: cr_frame, scene: PreparedScene, threads: Int) throws {
+    private static func draw(frame f: cr_frame, scene: PreparedScene, threads: Int, occlusion cull: Bool) throws {
         var f = f
         let bandCount = Int(cr_band_count(&f))
         // Per-band triangle lists, unless they would be very long (huge triangles over
@@ -126,6 +133,22 @@ public enum Rasterizer {
 
         let items = cr_bin_count(fp)
         var lists: NativeBuffer<UInt32>?
+        var occlusion: (NativeBuffer<cr_bounds>, NativeBuffer<UInt32>)?
+        if items <= RasterLimits.maxBinnedTriangles && cull {
+            // Instances front to back within each run of one mesh, with their footprints,
+            // so bands can skip the ones already hidden (see occlusion.cpp).
+            let instances = scene.instanceMesh.count
+            let bounds = NativeBuffer<cr_bounds>(uninitializedCount: instances)
+            let order = NativeBuffer<UInt32>(uninitializedCount: instances)
+            frame.base.pointee.instance_bounds = bounds.base
+            frame.base.pointee.instance_order = order.base
+            try runChunks(total: instances, chunk: 1024, threads: threads, stage: "bounds") {
+                cr_instance_bounds(frame.pointer, UInt32($0), UInt32($1))
+            }
+            let ordered = cr_order_instances(fp)
+            guard ordered == CR_OK else { throw RenderError.kernel(stage: "order", code: ordered) }
+            occlusion = (bounds, order)
+        }
         if items <= RasterLimits.maxBinnedTriangles {
             let l = NativeBuffer<UInt32>(uninitializedCount: items * 2)
             frame.base.pointee.band_items = l.base
@@ -152,7 +175,7 @@ public enum Rasterizer {
             }
         }
         if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
-        withExtendedLifetime((lists, offsets)) {}
+        withExtendedLifetime((lists, offsets, occlusion)) {}
         for w in 0..<workers where codes.base[w] != CR_OK {
             throw RenderError.kernel(stage: "bands", code: codes.base[w])
         }
@@ -175,10 +198,9 @@ public enum Rasterizer {
     /// Runs `body(first, count)` over `total` items in chunks of a fixed size (so the
     /// split never depends on the thread count), on up to `threads` threads.
     private static func runChunks(
-        total: Int, threads: Int, stage: String, _ body: @escaping @Sendable (Int, Int) -> Int32
+        total: Int, chunk: Int = 16_384, threads: Int, stage: String, _ body: @escaping @Sendable (Int, Int) -> Int32
     ) throws {
         guard total > 0 else { return }
-        let chunk = 16_384
         let chunks = (total + chunk - 1) / chunk
         let codes = NativeBuffer(repeating: Int32(0), count: chunks)
         let run: @Sendable (Int) -> Void = { c in

@@ -34,7 +34,9 @@ public enum SnapshotBuilder {
         snap.time = time
         snap.step = step
         var byKey: [String: Int] = [:]
-        var lastKey: String?, lastIndex = -1
+        // The last kind drawn by its primitive: entities come table by table, so runs of
+        // one kind skip building the appearance key.
+        var lastKind: String?, lastIndex = -1
         var visuals: [Entity: Visual] = [:]
         if world.registry.id(of: Visual.self) != nil {
             world.query(Visual.self).forEachChunk { c, v in for i in 0..<c.count { visuals[c.entities[i]] = v[i] } }
@@ -63,8 +65,8 @@ public enum SnapshotBuilder {
                 byKey[key] = snap.appearances.count - 1
                 return snap.appearances.count - 1
             }
+            if lastIndex >= 0 && kind == lastKind { return lastIndex }
             let key = "kind:" + (kind ?? "")
-            if key == lastKey { return lastIndex }
             let index: Int
             if let i = byKey[key] {
                 index = i
@@ -75,7 +77,7 @@ public enum SnapshotBuilder {
                 index = snap.appearances.count - 1
                 byKey[key] = index
             }
-            lastKey = key; lastIndex = index
+            lastKind = kind; lastIndex = index
             return index
         }
 
