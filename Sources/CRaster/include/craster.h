@@ -251,12 +251,6 @@ size_t cr_png_slice_bound(uint32_t width, uint32_t rows);
 int cr_png_deflate_slice(const uint8_t *rgba, uint32_t width, uint32_t rows, size_t stride, int zlib_level,
                          int last, uint8_t *out, size_t capacity, size_t *written, uint32_t *adler);
 uint32_t cr_adler32_combine(uint32_t a, uint32_t b, size_t length_b);
-/* The same slice contract with TwinWorld's single-pass deflater (png_runs.cpp): one
- * fixed-Huffman block per slice, matches only against the previous pixel and the pixel
- * above. `previous_row` nonzero: the row before `rgba` (at rgba - stride) is the previous
- * slice's last row, which matches may refer to. */
-int cr_png_deflate_slice_runs(const uint8_t *rgba, uint32_t width, uint32_t rows, size_t stride, int previous_row,
-                              int last, uint8_t *out, size_t capacity, size_t *written, uint32_t *adler);
 size_t cr_png_frame_bytes(size_t deflated);
 int cr_png_frame(uint32_t width, uint32_t height, int zlib_level, const uint8_t *deflated, size_t length,
                  uint32_t adler, uint8_t *out, size_t capacity);

@@ -4,12 +4,10 @@ import Dispatch
 /// Encodes an ``Image`` as an 8-bit RGBA PNG through libpng, with the zlib level and the
 /// row filters under control (libpng's `setjmp` stays inside the C++ kernel).
 ///
-/// The default is ``fastest`` (TwinWorld's own single-pass deflater, no row filters):
-/// snapshots are latency-bound — a dashboard waits for them — and on renders it is
-/// several times faster than zlib's fastest level for files about 1.5–2× larger, which
-/// are still a fraction of ``compact``'s time (measured figures in the README,
-/// "Rendering"). ``fast`` is zlib level 1; use ``compact`` for images that are stored or
-/// sent over slow links.
+/// The default is ``fast`` (zlib level 1, no row filters): snapshots are latency-bound —
+/// a dashboard waits for them — and on a 1920×1080 render it is several times faster
+/// than ``compact`` for files about a third larger (measured figures in the README,
+/// "Rendering"). Use ``compact`` for images that are stored or sent over slow links.
 public struct PNGEncoder: Hashable, Sendable {
     /// Row filters (PNG filter types) libpng may choose from, per row.
     public struct Filters: OptionSet, Hashable, Sendable {
@@ -24,50 +22,33 @@ public struct PNGEncoder: Hashable, Sendable {
         public static let adaptive: Filters = [.none, .sub, .up, .average, .paeth]
     }
 
-    /// What deflates the image data.
-    public enum Compressor: Hashable, Sendable {
-        /// zlib at ``zlibLevel``.
-        case zlib
-        /// A single pass with fixed Huffman codes that matches only the previous pixel
-        /// and the pixel above (`png_runs.cpp`): rendered frames are mostly such runs.
-        /// Unfiltered images only.
-        case runs
-    }
-
     /// zlib compression level, 0 (store) ... 9 (smallest).
     public var zlibLevel: Int
     public var filters: Filters
     /// Threads deflating an unfiltered image's slices (see ``encode(_:)``); the file is
     /// byte-identical for every value.
     public var threads: Int
-    public var compressor: Compressor
 
-    public init(zlibLevel: Int, filters: Filters, threads: Int = 2, compressor: Compressor = .zlib) {
-        self.zlibLevel = zlibLevel; self.filters = filters; self.threads = threads; self.compressor = compressor
+    public init(zlibLevel: Int, filters: Filters, threads: Int = 2) {
+        self.zlibLevel = zlibLevel; self.filters = filters; self.threads = threads
     }
 
     /// zlib level 1, no filters: the lowest latency (the default, see the type's notes).
     public static let fast = PNGEncoder(zlibLevel: 1, filters: .none)
     /// zlib level 6, adaptive filters: libpng's usual trade-off, smallest files.
     public static let compact = PNGEncoder(zlibLevel: 6, filters: .adaptive)
-    /// The single-pass run deflater, no filters: the lowest latency (the default, see the
-    /// type's notes).
-    public static let fastest = PNGEncoder(zlibLevel: 1, filters: .none, compressor: .runs)
-    public static let `default` = fastest
+    public static let `default` = fast
 
     /// The PNG file bytes of `image`.
     /// - Throws: ``RenderError/invalidSize(width:height:)`` for an empty image,
-    ///   ``RenderError/invalidOption(_:)`` for a level outside 0...9 or row filters with the
-    ///   ``Compressor/runs`` compressor, ``RenderError/png(_:)`` when libpng fails.
+    ///   ``RenderError/invalidOption(_:)`` for a level outside 0...9, ``RenderError/png(_:)``
+    ///   when libpng fails.
     public func encode(_ image: Image) throws -> [UInt8] {
         guard image.width > 0, image.height > 0, image.pixels.count == image.width * image.height * 4 else {
             throw RenderError.invalidSize(width: image.width, height: image.height)
         }
         guard (0...9).contains(zlibLevel) else {
             throw RenderError.invalidOption("zlib level \(zlibLevel) is outside 0...9")
-        }
-        if compressor == .runs && filters != .none {
-            throw RenderError.invalidOption("the runs compressor writes unfiltered rows only")
         }
         if filters == .none { return try encodeSlices(image) }
         let w = UInt32(image.width), h = UInt32(image.height)
@@ -101,7 +82,6 @@ public struct PNGEncoder: Hashable, Sendable {
         let slices = (h + sliceRows - 1) / sliceRows
         let bound = cr_png_slice_bound(w, UInt32(sliceRows))
         let level = Int32(zlibLevel)
-        let runs = compressor == .runs
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bound * slices)
         defer { buffer.deallocate() }
         let sizes = UnsafeMutableBufferPointer<Int>.allocate(capacity: slices)
@@ -114,16 +94,9 @@ public struct PNGEncoder: Hashable, Sendable {
                 let first = k * sliceRows, rows = Swift.min(sliceRows, h - first)
                 var written = 0
                 var adler: UInt32 = 0
-                let rgba = base.map { $0 + first * image.width * 4 }
-                let last: Int32 = k == slices - 1 ? 1 : 0
-                if runs {
-                    codes[k] = cr_png_deflate_slice_runs(
-                        rgba, w, UInt32(rows), image.width * 4, k > 0 ? 1 : 0, last, buffer + k * bound, bound, &written,
-                        &adler)
-                } else {
-                    codes[k] = cr_png_deflate_slice(
-                        rgba, w, UInt32(rows), image.width * 4, level, last, buffer + k * bound, bound, &written, &adler)
-                }
+                codes[k] = cr_png_deflate_slice(
+                    base.map { $0 + first * image.width * 4 }, w, UInt32(rows), image.width * 4, level,
+                    k == slices - 1 ? 1 : 0, buffer + k * bound, bound, &written, &adler)
                 sizes[k] = written
                 adlers[k] = adler
             }
