@@ -137,18 +137,22 @@ public enum IngestSuite: BenchmarkSuite {
         let hub = IngestHub(simulation: sim, journal: journal, capacity: 4 * batch)
         let source = BatchSource(hub: hub, messages: messages, batch: batch)
         let start = Date()
+        var elapsed = 0.0
         if threads == 2 {
             let thread = Thread { source.run() }
             thread.start()
             while hub.takenCount < total && source.failure == nil { hub.pump(sim); sim.step() }
+            elapsed = Date().timeIntervalSince(start)
+            source.waitUntilFinished()
         } else {
             while hub.takenCount < total && source.failure == nil {
                 source.submitNext()
                 hub.pump(sim); sim.step()
             }
+            elapsed = Date().timeIntervalSince(start)
         }
         if let failure = source.failure { throw BenchError(failure) }
-        let rate = Double(total) / Date().timeIntervalSince(start)
+        let rate = Double(total) / elapsed
         try check(sim) { i in total > i ? i + ((total - 1 - i) / entities) * entities : nil }
         return (rate, source.submitSeconds * 1000 / Double((total + batch - 1) / batch))
     }
@@ -262,11 +266,17 @@ final class BatchSource: @unchecked Sendable {
 
     init(hub: IngestHub, messages: [IngestMessage], batch: Int) { self.hub = hub; self.messages = messages; self.batch = batch }
 
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Submits everything (on the source's own thread); `waitUntilFinished` joins it.
     func run() {
         while next < messages.count && failure == nil {
             if !submitNext() { Thread.sleep(forTimeInterval: 0.0002) }
         }
+        finished.signal()
     }
+
+    func waitUntilFinished() { finished.wait() }
 
     /// False when the hub asked to retry later.
     @discardableResult
