@@ -63,9 +63,12 @@ struct JournalBatchTests {
         let dead = try reopened.deadLetters().map(\.reason)
         #expect(dead == ["duplicate: http message id \"a-1\" was already accepted", "duplicate:  message id \"\" was already accepted"])
         // A message refused later is found inside its batch by sequence number.
-        try reopened.deadLetter([(seq: 2, reason: "late"), (seq: 2, reason: "late"), (seq: 99, reason: "nowhere")])
+        // Several from one batch, one from another, out of order, one nowhere.
+        try reopened.deadLetter([(seq: 2, reason: "late"), (seq: 2, reason: "late"), (seq: 3, reason: "late"),
+                                 (seq: 5, reason: "late"), (seq: 1, reason: "late"), (seq: 99, reason: "nowhere")])
         let later = try reopened.deadLetters().filter { $0.seq != nil }
-        #expect(later.count == 1 && later[0].seq == 2 && later[0].topic == ms[1].topic && later[0].reason == "late")
+        #expect(later.map(\.seq) == [2, 3, 5, 1] && later.allSatisfy { $0.reason == "late" })
+        #expect(later.map(\.topic) == [ms[1].topic, ms[2].topic, ms[1].topic, ms[0].topic])
     }
 
     @Test("a journal written with a row per message is moved into batches on opening, same sequence numbers and ids")

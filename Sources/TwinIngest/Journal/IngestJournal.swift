@@ -120,12 +120,18 @@ public final class IngestJournal: @unchecked Sendable {
     func deadLetter(_ items: [(seq: Int64, reason: String)]) throws {
         guard !items.isEmpty else { return }
         try db.write { db in
+            // Refusals come in sequence order, often many from one batch (a batch of
+            // unknown ids): each batch is read and decoded once.
+            var batch: (first: Int64, messages: [Result<IngestMessage, IngestRejection>])?
             for item in items {
-                guard let row = try Row.fetchOne(db, sql: "SELECT first_seq, count, body FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
-                                                 arguments: [item.seq]) else { continue }
-                let first: Int64 = row["first_seq"], count: Int = row["count"], body: Data = row["body"]
-                guard item.seq - first < Int64(count), let messages = JournalBatch.decode(Array(body), count: count),
-                      case .success(let m) = messages[Int(item.seq - first)] else { continue }
+                if batch.map({ item.seq < $0.first || item.seq - $0.first >= Int64($0.messages.count) }) ?? true {
+                    guard let row = try Row.fetchOne(db, sql: "SELECT first_seq, count, body FROM batches WHERE first_seq <= ? ORDER BY first_seq DESC LIMIT 1",
+                                                     arguments: [item.seq]) else { continue }
+                    let first: Int64 = row["first_seq"], count: Int = row["count"], body: Data = row["body"]
+                    batch = (first, JournalBatch.decode(Array(body), count: count) ?? [])
+                }
+                guard let b = batch, item.seq >= b.first, item.seq - b.first < Int64(b.messages.count),
+                      case .success(let m) = b.messages[Int(item.seq - b.first)] else { continue }
                 try Self.insertDead(db, seq: item.seq, m, JSONWriter.string(m.payload), reason: item.reason)
             }
         }
