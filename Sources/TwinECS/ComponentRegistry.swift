@@ -70,11 +70,8 @@ final class ComponentType<T: Component>: AnyComponentType, @unchecked Sendable {
 
     override func fieldSetter(at path: [String]) -> (@Sendable (World, Entity, JSONValue) -> Bool)? {
         guard let setter = (T.self as? any SettableFieldsComponent.Type)?.erasedSetter(at: path) as? FieldSetter<T> else { return nil }
-        return { world, entity, value in
-            guard var c = world.get(T.self, of: entity), setter.set(&c, value) else { return false }
-            world.update(T.self, of: entity) { $0 = c }
-            return true
-        }
+        let id = self.id
+        return { world, entity, value in world.modify(T.self, id: id, of: entity) { setter.set(&$0, value) } }
     }
 
     override var fieldUnits: [String: String] { (T.self as? any DocumentedComponent.Type)?.fieldUnits ?? [:] }

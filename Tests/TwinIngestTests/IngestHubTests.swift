@@ -56,6 +56,27 @@ struct IngestHubTests {
         #expect(JSONWriter.string(IngestReply(status: .retryAfter(1)).json) == #"{"status":"retry","retryAfter":1,"accepted":0,"rejected":[]}"#)
     }
 
+    @Test("a value the world refuses is a dead letter of the message it came from, not of another producer's command in the same step")
+    func refusedByWorld() throws {
+        let dir = LiveScene.temporaryDirectory("refused")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try LiveScene.load()
+        let hub = try LiveScene.hub(sim, dir: dir)
+        // Another producer's command, refused too, queued before ours.
+        sim.commandQueue.enqueue(.set(entity: .name("nobody"), component: "MachineControl", value: .object([("release", .number(1))])))
+        // Running totals 2.5 (not an integer: the world refuses it), then 3.
+        let reply = hub.submit([LiveScene.message("plant/door", #"{"door": "door", "entered": 2.5}"#),
+                                LiveScene.message("plant/door", #"{"door": "door", "entered": 0.5}"#)])
+        #expect(reply.accepted == 2)
+        step(sim, hub)
+        #expect(sim.json("door", "MachineControl")?["release"]?.doubleValue == 3)
+        #expect(sim.commandLog.filter { $0.rejection != nil }.count == 2)
+        hub.pump(sim)
+        let dead = try hub.journal.deadLetters(limit: 10)
+        #expect(dead.count == 1)
+        #expect(dead.first?.seq == 1 && dead.first?.reason.hasPrefix("the world refused set MachineControl: ") == true, "\(dead)")
+    }
+
     @Test("bad input: each message refused with its reason into the dead letters; the good ones in the same batch apply")
     func badInput() throws {
         let dir = LiveScene.temporaryDirectory("bad")

@@ -39,8 +39,40 @@ struct JournalBatchTests {
         #expect(JournalBatch.decode(bytes, count: 4) == nil)
         #expect(JournalBatch.decode(Array(bytes.dropLast()), count: 3) == nil)
         #expect(JournalBatch.decode(bytes + [0], count: 3) == nil)
-        #expect(JournalBatch.decode([2] + bytes.dropFirst(), count: 3) == nil)
+        #expect(JournalBatch.decode([9] + bytes.dropFirst(), count: 3) == nil)
         #expect(JournalBatch.decode([], count: 0) == nil)
+    }
+
+    /// A payload tree as the bytes of one message without id or due step.
+    static func oneMessage(payload: [UInt8]) -> [UInt8] {
+        [JournalBatch.version, 1, UInt8(ascii: "s"), 1, UInt8(ascii: "t")] + payload + [0] + [UInt8](repeating: 0, count: 8) + [0]
+    }
+
+    @Test("payload trees: unknown tags, counts beyond the row and nesting past the limit are refused")
+    func damagedPayload() throws {
+        let object = JournalBatch.Tag.object.rawValue, array = JournalBatch.Tag.array.rawValue
+        let good = Self.oneMessage(payload: [object, 1, 1, UInt8(ascii: "v"), JournalBatch.Tag.true.rawValue])
+        #expect(try JournalBatch.decode(good, count: 1)?.first?.get().payload == .object([("v", .bool(true))]))
+        #expect(JournalBatch.decode(Self.oneMessage(payload: [42]), count: 1) == nil)
+        #expect(JournalBatch.decode(Self.oneMessage(payload: [array, 200]), count: 1) == nil)
+        let deep = [UInt8](repeating: 0, count: JournalBatch.maxDepth * 2).enumerated().map { $0.offset % 2 == 0 ? array : 1 }
+        #expect(JournalBatch.decode(Self.oneMessage(payload: deep + [JournalBatch.Tag.null.rawValue]), count: 1) == nil)
+        let shallow = Array(deep.prefix(20)) + [JournalBatch.Tag.null.rawValue]
+        #expect(JournalBatch.decode(Self.oneMessage(payload: shallow), count: 1) != nil)
+    }
+
+    @Test("rows written with JSON-text payloads (version 1) are still read")
+    func textVersion() throws {
+        var bytes: [UInt8] = [JournalBatch.textVersion]
+        for text in [#"{"v": [1.5, "x"]}"#, #"{"v": 2"#] {
+            bytes += [4] + Array("http".utf8) + [3] + Array("a/1".utf8) + [UInt8(text.utf8.count)] + Array(text.utf8)
+            bytes += [2, UInt8(ascii: "k")] + [UInt8](repeating: 0, count: 8) + [1, 5, 0, 0, 0, 0, 0, 0, 0]
+        }
+        let back = try #require(JournalBatch.decode(bytes, count: 2))
+        let m = try back[0].get()
+        #expect(m.source == "http" && m.topic == "a/1" && m.id == "k" && m.dueStep == 5)
+        #expect(JSONWriter.string(m.payload) == #"{"v":[1.5,"x"]}"#)
+        #expect((try? back[1].get()) == nil)
     }
 
     @Test("sequence numbers run on across batches and reopenings; duplicates get none, within a batch and across")

@@ -38,7 +38,7 @@ struct MappingTests {
     @Test("enumerations, ranges and types: refused with a reason, never a crash")
     func refusals() {
         let e = field(enumeration: ["RUN": .bool(false), "DOWN": .bool(true)])
-        if case .success(let v) = map(e, #"{"v": "DOWN"}"#) { #expect(v.value == .bool(true) && v.numbers == [1] && v.text == "DOWN") } else { Issue.record("DOWN refused") }
+        if case .success(let v) = map(e, #"{"v": "DOWN"}"#) { #expect(v.value == .bool(true) && Array(v.numbers) == [1] && v.text == "DOWN") } else { Issue.record("DOWN refused") }
         let reasons: [(FieldMap, String, String)] = [
             (e, #"{"v": "FIRE"}"#, "\"FIRE\" is not one of DOWN, RUN"),
             (field(min: 0, max: 100), #"{"v": 101}"#, "101 is above the maximum 100"),
@@ -90,7 +90,7 @@ struct MappingTests {
         #expect(Timestamps.parseISO8601("2025-12-07T05:00:00.5+01:00") == 1_765_080_000.5)
         #expect(Timestamps.parseISO8601("yesterday") == nil)
         let sim = try LiveScene.load()
-        let bindings = try #require(sim.world.resource(LiveBindings.self)).list
+        let bindings = try #require(sim.world.resource(LiveBindings.self)).list.map(BindingRef.init)
         let future = LiveScene.message("plant/P1/status", #"{"state": "RUN", "ts": \#(LiveScene.now + 3600)}"#)
         guard case .failure(let r) = Mapper.map(future, bindings: bindings) else { Issue.record("future accepted"); return }
         #expect(r.reason.contains("more than 300 s ahead of the receiving clock"))

@@ -76,6 +76,14 @@ public struct Binding: Sendable {
     public static let sources = ["mqtt", "postgres", "http", "websocket", "replay"]
 }
 
+/// A binding held by reference, so the per-message paths read it in place: an array
+/// element read by subscript is a copy, and a copy of a binding retains each of its
+/// strings and tables.
+final class BindingRef: Sendable {
+    let binding: Binding
+    init(_ binding: Binding) { self.binding = binding }
+}
+
 /// A value in a message: a member of the payload (`a.b.c`) or a level of the topic
 /// (`$topic[1]`).
 public enum FieldRef: Sendable, Hashable, CustomStringConvertible {

@@ -18,7 +18,7 @@ struct MappedValue: Sendable {
     /// What to set (after units, scaling, enumeration, frame transform).
     let value: JSONValue
     /// The same as numbers (bool → 0/1, point → x, y, z); empty for text.
-    let numbers: [Double]
+    let numbers: MappedNumbers
     /// What was received: a value, or text made from several values.
     enum Received: Sendable {
         case value(JSONValue)
@@ -35,22 +35,37 @@ struct MappedValue: Sendable {
         }
     }
 
-    init(field: Int, value: JSONValue, numbers: [Double], received: Received) {
+    init(field: Int, value: JSONValue, numbers: MappedNumbers, received: Received) {
         self.field = field; self.value = value; self.numbers = numbers; self.received = received
     }
+}
+
+/// None to three numbers (a scalar, a flag as 0/1, a point) held inline, so a mapped
+/// value allocates nothing for them.
+struct MappedNumbers: RandomAccessCollection, Sendable {
+    private let storage: SIMD3<Double>
+    let count: Int
+
+    init() { storage = .zero; count = 0 }
+    init(_ x: Double) { storage = SIMD3(x, 0, 0); count = 1 }
+    init(_ x: Double, _ y: Double, _ z: Double) { storage = SIMD3(x, y, z); count = 3 }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    subscript(i: Int) -> Double { storage[i] }
 }
 
 enum Mapper {
     /// Every binding a message matches, read; or why it cannot be used. A message no
     /// binding takes is rejected, as is one that fails any binding it matches.
-    static func map(_ m: IngestMessage, bindings: [Binding]) -> Result<[MappedUpdate], IngestRejection> {
+    static func map(_ m: IngestMessage, bindings: [BindingRef]) -> Result<[MappedUpdate], IngestRejection> {
         guard m.payload.members != nil else { return .failure(IngestRejection("the payload is a JSON object, found \(m.payload.kindDescription)")) }
         var out: [MappedUpdate] = []
-        // By index: a copy of a binding retains each of its strings and tables.
-        for i in bindings.indices where (bindings[i].source == nil || bindings[i].source == m.source) && bindings[i].topic.matches(m.topic) {
-            switch map(m, binding: bindings[i], index: i) {
+        for (i, ref) in bindings.enumerated() {
+            guard (ref.binding.source == nil || ref.binding.source == m.source) && ref.binding.topic.matches(m.topic) else { continue }
+            switch map(m, binding: ref.binding, index: i) {
             case .success(let u): out.append(u)
-            case .failure(let r): return .failure(IngestRejection("binding \"\(bindings[i].name)\": \(r.reason)"))
+            case .failure(let r): return .failure(IngestRejection("binding \"\(ref.binding.name)\": \(r.reason)"))
             }
         }
         guard !out.isEmpty else { return .failure(IngestRejection("no binding takes source \"\(m.source)\" topic \"\(m.topic)\"")) }
@@ -78,19 +93,23 @@ enum Mapper {
         }
         var values: [MappedValue] = []
         values.reserveCapacity(b.fields.count)
-        for fi in b.fields.indices {
-            switch value(b.fields[fi], in: m) {
-            case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
-            case .failure(let r): return .failure(IngestRejection("\(b.fields[fi].target): \(r.reason)"))
+        let refused: IngestRejection? = b.fields.withUnsafeBufferPointer { fs in
+            for fi in fs.indices {
+                switch value(fs[fi], in: m) {
+                case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
+                case .failure(let r): return IngestRejection("\(fs[fi].target): \(r.reason)")
+                }
             }
+            return nil
         }
+        if let refused { return .failure(refused) }
         return .success(MappedUpdate(binding: index, externalId: externalId, entityName: name, time: time, values: values))
     }
 
     static func value(_ f: borrowing FieldMap, in m: IngestMessage) -> Result<MappedValue, IngestRejection> {
         switch f.source {
         case .one:
-            return .success(MappedValue(field: 0, value: .number(1), numbers: [1], received: .text("1")))
+            return .success(MappedValue(field: 0, value: .number(1), numbers: MappedNumbers(1), received: .text("1")))
         case .field(let ref):
             return field(f, ref, in: m)
         case .position(let ra, let rb, let rc, let frame):
@@ -110,7 +129,7 @@ enum Mapper {
                 if let lo = f.min, v < lo { return .failure(IngestRejection("\(axis) = \(JSONWriter.formatNumber(v)) m is below the minimum \(JSONWriter.formatNumber(lo))")) }
                 if let hi = f.max, v > hi { return .failure(IngestRejection("\(axis) = \(JSONWriter.formatNumber(v)) m is above the maximum \(JSONWriter.formatNumber(hi))")) }
             }
-            return .success(MappedValue(field: 0, value: .array([.number(p.x), .number(p.y), .number(p.z)]), numbers: [p.x, p.y, p.z], received: .text(text)))
+            return .success(MappedValue(field: 0, value: .array([.number(p.x), .number(p.y), .number(p.z)]), numbers: MappedNumbers(p.x, p.y, p.z), received: .text(text)))
         }
     }
 }
@@ -129,23 +148,23 @@ extension Mapper {
             let n = numbers(v)
             return .success(MappedValue(field: 0, value: v, numbers: n, received: .value(raw)))
         }
-        if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: [b ? 1 : 0], received: .value(raw))) }
-        if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: [], received: .value(raw))) }
+        if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: MappedNumbers(b ? 1 : 0), received: .value(raw))) }
+        if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: MappedNumbers(), received: .value(raw))) }
         guard let d = raw.doubleValue else { return .failure(IngestRejection("expected a number, found \(raw.kindDescription) \(JSONWriter.string(raw))")) }
         let si = (d * f.unitFactor + f.unitOffset) * f.scale + f.offset
         guard si.isFinite else { return .failure(IngestRejection("\(JSONWriter.string(raw)) converts to a non-finite value")) }
         if let lo = f.min, si < lo { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(lo))")) }
         if let hi = f.max, si > hi { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(hi))")) }
-        return .success(MappedValue(field: 0, value: .number(si), numbers: [si], received: .value(raw)))
+        return .success(MappedValue(field: 0, value: .number(si), numbers: MappedNumbers(si), received: .value(raw)))
     }
 
     /// A set value as numbers: a number, a flag as 0/1, nothing for text.
     @inline(never)
-    static func numbers(_ v: JSONValue) -> [Double] {
+    static func numbers(_ v: JSONValue) -> MappedNumbers {
         switch v.kind {
-        case .number(let d): [d]
-        case .bool(let b): [b ? 1 : 0]
-        default: []
+        case .number(let d): MappedNumbers(d)
+        case .bool(let b): MappedNumbers(b ? 1 : 0)
+        default: MappedNumbers()
         }
     }
 

@@ -19,6 +19,7 @@ import Foundation
 ///    ends where an uninterrupted run would.
 public final class IngestHub: @unchecked Sendable {
     public let bindings: [Binding]
+    private let refs: [BindingRef]
     public let journal: IngestJournal
     /// Messages accepted but not yet taken into the world, at most.
     public let capacity: Int
@@ -48,8 +49,9 @@ public final class IngestHub: @unchecked Sendable {
 
     // Simulation thread only.
     private let binder: LiveBinder
-    private var inFlight: [(command: WorldCommand, seq: Int64)] = []
-    private var inFlightHead = 0
+    /// Our commands not yet applied: the queue ticket of the first of each pump's
+    /// commands and the message sequence number of each (-1: none).
+    private var inFlight: [(first: UInt64, seqs: [Int64])] = []
     private var refusedByWorld: [(seq: Int64, reason: String)] = []
     /// Messages taken into the world so far (simulation thread).
     public private(set) var takenCount = 0
@@ -59,7 +61,8 @@ public final class IngestHub: @unchecked Sendable {
     public init(bindings: [Binding], journal: IngestJournal, dt: Double, capacity: Int = 100_000,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.bindings = bindings; self.journal = journal; self.dt = dt; self.capacity = max(1, capacity); self.clock = clock
-        binder = LiveBinder(bindings: bindings, dt: dt)
+        refs = bindings.map(BindingRef.init)
+        binder = LiveBinder(bindings: refs, dt: dt)
     }
 
     /// A hub for a loaded simulation: its scene's `bindings`, and its command
@@ -68,7 +71,7 @@ public final class IngestHub: @unchecked Sendable {
                             clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.init(bindings: sim.world.resource(LiveBindings.self)?.list ?? [], journal: journal, dt: sim.dt,
                   capacity: capacity, clock: clock)
-        sim.commandObservers.append { [weak self] applied in self?.observe(applied) }
+        sim.rejectionObservers.append { [weak self] ticket, refused in self?.observe(ticket, refused) }
     }
 
     /// Messages accepted and waiting for the world.
@@ -98,7 +101,7 @@ public final class IngestHub: @unchecked Sendable {
         }
         for (i, var m) in batch.enumerated() {
             if m.receivedAt == 0 { m.receivedAt = now }
-            switch Mapper.map(m, bindings: bindings) {
+            switch Mapper.map(m, bindings: refs) {
             case .success(let u): item.accepted.append(m); item.updates.append(u); item.index.append(i)
             case .failure(let r):
                 item.refusals.append(.init(message: m, rawText: nil, reason: r.reason))
@@ -216,16 +219,25 @@ public final class IngestHub: @unchecked Sendable {
             return out
         }
         takenCount += taken.count
+        binder.resolveTargets { sim.fieldTarget(component: $0, path: $1) }
         var out = LiveBinder.Output()
+        let entities = EntityLookup(sim)
         for p in taken {
-            binder.take(seq: p.seq, updates: p.updates, step: step, exists: { sim.entity(.name($0)) != nil }, into: &out)
+            binder.take(seq: p.seq, updates: p.updates, step: step, entities: entities, into: &out)
         }
         binder.finishStep(step, into: &out)
-        if inFlightHead > 0 && inFlightHead == inFlight.count { inFlight.removeAll(keepingCapacity: true); inFlightHead = 0 }
-        for c in out.commands where c.seq >= 0 { inFlight.append(c) }
-        // The queue is bounded by our own capacity; should another producer have
-        // filled it, the commands wait for the next step rather than vanish.
-        while !sim.commandQueue.enqueue(contentsOf: out.commands.map(\.command)) { Thread.sleep(forTimeInterval: 0.001) }
+        let waiting = sim.commandQueue.firstWaitingTicket
+        inFlight.removeAll { $0.first + UInt64($0.seqs.count) <= waiting }
+        if !out.commands.isEmpty {
+            // The queue is bounded by our own capacity; should another producer have
+            // filled it, the commands wait for the next step rather than vanish.
+            var first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands)
+            while first == nil {
+                Thread.sleep(forTimeInterval: 0.001)
+                first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands)
+            }
+            if let first { inFlight.append((first, out.seqs)) }
+        }
         let dead = out.deadLetters + refusedByWorld
         refusedByWorld.removeAll()
         if let last = taken.last { try? journal.recordPump(step: step, lastSeq: last.seq) }
@@ -242,9 +254,10 @@ public final class IngestHub: @unchecked Sendable {
         let restored = sim.stepCount
         var i = 0
         var discard = LiveBinder.Output()
+        let entities = EntityLookup(sim)
         var later: [(step: Int64, items: [Pending])] = []
         func pendingItem(_ row: (seq: Int64, message: Result<IngestMessage, IngestRejection>)) -> Pending? {
-            guard case .success(let m) = row.message, case .success(let u) = Mapper.map(m, bindings: bindings) else { return nil }
+            guard case .success(let m) = row.message, case .success(let u) = Mapper.map(m, bindings: refs) else { return nil }
             return Pending(seq: row.seq, updates: u, dueStep: m.dueStep)
         }
         for p in pumps {
@@ -255,7 +268,7 @@ public final class IngestHub: @unchecked Sendable {
             }
             if p.step < restored {
                 binder.advance(through: p.step - 1)
-                for item in items { binder.take(seq: item.seq, updates: item.updates, step: p.step, exists: { sim.entity(.name($0)) != nil }, into: &discard) }
+                for item in items { binder.take(seq: item.seq, updates: item.updates, step: p.step, entities: entities, into: &discard) }
                 binder.finishStep(p.step, into: &discard)
             } else {
                 later.append((p.step, items))
@@ -271,11 +284,12 @@ public final class IngestHub: @unchecked Sendable {
         }
     }
 
-    private func observe(_ applied: AppliedCommand) {
-        guard inFlightHead < inFlight.count, inFlight[inFlightHead].command == applied.command else { return }
-        let seq = inFlight[inFlightHead].seq
-        inFlightHead += 1
-        if let why = applied.rejection { refusedByWorld.append((seq, "the world refused \(applied.command.op) \(applied.command.json["component"]?.stringValue ?? ""): \(why)")) }
+    private func observe(_ ticket: UInt64, _ refused: AppliedCommand) {
+        guard let why = refused.rejection,
+              let batch = inFlight.last(where: { $0.first <= ticket }), ticket - batch.first < UInt64(batch.seqs.count) else { return }
+        let seq = batch.seqs[Int(ticket - batch.first)]
+        guard seq >= 0 else { return }
+        refusedByWorld.append((seq, "the world refused \(refused.command.op) \(refused.command.json["component"]?.stringValue ?? ""): \(why)"))
     }
 }
 

@@ -1,4 +1,18 @@
 import TwinRuntime
+/// How the binder asks the world about entity names: `find` looks a name up;
+/// `isNamed` checks that an entity found before is still alive under that name
+/// (no hashing: what most updates need).
+struct EntityLookup {
+    let find: (String) -> Entity?
+    let isNamed: (Entity, String) -> Bool
+
+    init(_ sim: Simulation) {
+        let nameID = sim.world.registry.id(of: Name.self)
+        find = { sim.entity(.name($0)) }
+        isNamed = { e, name in nameID.flatMap { id in sim.world.read(Name.self, id: id, of: e) { $0.value == name } } == true }
+    }
+}
+
 /// The stateful half of the bindings, run on the simulation's thread once per step
 /// with the messages taken for that step, in journal order. It turns mapped updates
 /// into `WorldCommand`s: late/out-of-order policy, count totals, interpolation ramps,
@@ -27,13 +41,44 @@ final class LiveBinder {
     }
 
     struct Output {
-        var commands: [(command: WorldCommand, seq: Int64)] = []
+        var commands: [WorldCommand] = []
+        /// The journal sequence number of the message each command came from; -1 for
+        /// a ramp's step (it belongs to no one message).
+        var seqs: [Int64] = []
         var deadLetters: [(seq: Int64, reason: String)] = []
+
+        mutating func add(_ command: WorldCommand, _ seq: Int64) {
+            commands.append(command)
+            seqs.append(seq)
+        }
     }
 
     let bindings: [Binding]
+    private let refs: [BindingRef]
     let dt: Double
-    private var lastTime: [Key: Double] = [:]
+    /// Per binding and external id, found with one hash lookup per update: the newest
+    /// source time applied (-∞: none yet) and the entity its name was last found at.
+    private struct Slot {
+        var lastTime = -Double.infinity
+        var entity: Entity?
+    }
+    private var slotIndex: [Key: Int] = [:]
+    private var slots: [Slot] = []
+
+    private func slot(_ key: Key) -> Int {
+        if let i = slotIndex[key] { return i }
+        slotIndex[key] = slots.count
+        slots.append(Slot())
+        return slots.count - 1
+    }
+
+    /// Whether `name` is alive in the world: the entity found for this slot before, if
+    /// it still has that name, else a lookup by name.
+    private func present(_ name: String, slot s: Int, _ entities: EntityLookup) -> Bool {
+        if let e = slots[s].entity, entities.isNamed(e, name) { return true }
+        slots[s].entity = entities.find(name)
+        return slots[s].entity != nil
+    }
     private var totals: [FieldKey: Double] = [:]
     /// Last value shown per interpolated field (where the next ramp starts).
     private var shown: [FieldKey: [Double]] = [:]
@@ -44,24 +89,38 @@ final class LiveBinder {
     private var reorder: [Int: [(time: Double, seq: Int64, update: MappedUpdate)]] = [:]
     private var maxSeen: [Int: Double] = [:]
     private var created: Set<String> = []
+    /// Per binding and field, the field resolved in the world, when it has an in-place
+    /// setter: a single latest value then goes as `setField`. Empty until `resolve`.
+    private var targets: [[FieldTarget?]] = []
 
-    init(bindings: [Binding], dt: Double) { self.bindings = bindings; self.dt = dt }
+    /// Each binding's late policy, read per update without copying the binding.
+    private let lates: [Binding.LatePolicy]
+
+    init(bindings refs: [BindingRef], dt: Double) {
+        self.refs = refs; bindings = refs.map(\.binding); self.dt = dt; lates = bindings.map(\.late)
+    }
+
+    /// Resolves every field's target once (the registry does not change while running).
+    func resolveTargets(_ target: (_ component: String, _ path: [String]) -> FieldTarget?) {
+        guard targets.isEmpty else { return }
+        targets = bindings.map { b in b.fields.map { target($0.component, $0.path) } }
+    }
 
     /// Built once: a default component name comes from reflection.
     static let reportedComponent = LiveReported.componentName
 
-    /// Handles one accepted message's updates at `step`. `exists` says whether an
+    /// Handles one accepted message's updates at `step`. `entities` answers whether an
     /// entity name is alive in the world.
-    func take(seq: Int64, updates: [MappedUpdate], step: Int64, exists: (String) -> Bool, into out: inout Output) {
+    func take(seq: Int64, updates: [MappedUpdate], step: Int64, entities: EntityLookup, into out: inout Output) {
         for u in updates {
-            let key = Key(binding: u.binding, id: u.externalId)
-            switch bindings[u.binding].late {
-            case .apply: apply(u, seq: seq, step: step, exists: exists, into: &out)
+            switch lates[u.binding] {
+            case .apply: apply(u, seq: seq, step: step, entities: entities, into: &out)
             case .drop:
-                if let last = lastTime[key], u.time < last {
+                let last = slotIndex[Key(binding: u.binding, id: u.externalId)].map { slots[$0].lastTime } ?? -.infinity
+                if u.time < last {
                     out.deadLetters.append((seq, "binding \"\(bindings[u.binding].name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
                 } else {
-                    apply(u, seq: seq, step: step, exists: exists, into: &out)
+                    apply(u, seq: seq, step: step, entities: entities, into: &out)
                 }
             case .reorder:
                 let seen = maxSeen[u.binding] ?? -Double.infinity
@@ -78,7 +137,7 @@ final class LiveBinder {
                 let ready = buffer.prefix { $0.time <= high - window }
                 buffer.removeFirst(ready.count)
                 reorder[u.binding] = buffer
-                for r in ready { apply(r.update, seq: r.seq, step: step, exists: exists, into: &out) }
+                for r in ready { apply(r.update, seq: r.seq, step: step, entities: entities, into: &out) }
             }
         }
     }
@@ -88,12 +147,12 @@ final class LiveBinder {
     func finishStep(_ step: Int64, into out: inout Output) {
         for c in stepCounts {
             let f = bindings[c.key.key.binding].fields[c.key.field]
-            out.commands.append((.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq))
+            out.add(.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq)
         }
         stepCounts.removeAll(keepingCapacity: true)
         stepCountIndex.removeAll(keepingCapacity: true)
         for (_, r) in ramps {
-            out.commands.append((.set(entity: .name(r.entity), component: r.component, value: nest(r.path, Self.json(r.value(at: step)))), -1))
+            out.add(.set(entity: .name(r.entity), component: r.component, value: nest(r.path, Self.json(r.value(at: step)))), -1)
         }
         advance(through: step)
     }
@@ -117,36 +176,36 @@ final class LiveBinder {
         for (i, r) in ramps.enumerated() { rampIndex[r.key] = i }
     }
 
-    private func apply(_ u: MappedUpdate, seq: Int64, step: Int64, exists: (String) -> Bool, into out: inout Output) {
-        apply(u, bindings[u.binding], seq: seq, step: step, exists: exists, into: &out)
-    }
-
-    /// `b` borrowed: a copy of a binding retains each of its strings and tables.
-    private func apply(_ u: MappedUpdate, _ b: borrowing Binding, seq: Int64, step: Int64, exists: (String) -> Bool, into out: inout Output) {
+    /// The binding is read through its reference (`ref.binding.…`) throughout: bound
+    /// to a local, or passed on, it is copied, and a copy retains each of its strings and
+    /// tables.
+    private func apply(_ u: MappedUpdate, seq: Int64, step: Int64, entities: EntityLookup, into out: inout Output) {
+        let ref = refs[u.binding]
         let key = Key(binding: u.binding, id: u.externalId)
-        if b.semantics == .event {
-            out.commands.append((.spawn(name: nil, prefab: b.prefab, components: grouped(u, b).map { JSONMember(key: $0.0, value: $0.1) }), seq))
-            lastTime[key] = max(lastTime[key] ?? u.time, u.time)
+        let s = slot(key)
+        if ref.binding.semantics == .event {
+            out.add(.spawn(name: nil, prefab: ref.binding.prefab, components: grouped(u, ref.binding).map { JSONMember(key: $0.0, value: $0.1) }), seq)
+            slots[s].lastTime = max(slots[s].lastTime, u.time)
             return
         }
-        if !exists(u.entityName) && !created.contains(u.entityName) {
-            guard let prefab = b.create else {
-                out.deadLetters.append((seq, "binding \"\(b.name)\": no entity \"\(u.entityName)\" for id \"\(u.externalId)\" (add it to the scene, to entity.lookup, or set entity.create)"))
+        if !present(u.entityName, slot: s, entities) && !created.contains(u.entityName) {
+            guard let prefab = ref.binding.create else {
+                out.deadLetters.append((seq, "binding \"\(ref.binding.name)\": no entity \"\(u.entityName)\" for id \"\(u.externalId)\" (add it to the scene, to entity.lookup, or set entity.create)"))
                 return
             }
-            out.commands.append((.spawn(name: u.entityName, prefab: prefab, components: []), seq))
+            out.add(.spawn(name: u.entityName, prefab: prefab, components: []), seq)
             created.insert(u.entityName)
         }
-        let previous = Self.raise(&lastTime[key, default: -.infinity], to: u.time)
+        let previous = Self.raise(&slots[s].lastTime, to: u.time)
         // `latest` sets every value as it came; the other semantics sort them below.
-        var direct: [MappedValue] = b.semantics == .latest ? u.values : []
-        for v in u.values where b.semantics != .latest {
-            let f = b.fields[v.field]
+        var direct: [MappedValue] = ref.binding.semantics == .latest ? u.values : []
+        for v in u.values where ref.binding.semantics != .latest {
+            let f = ref.binding.fields[v.field]
             let fk = FieldKey(key: key, field: v.field)
-            switch b.semantics {
+            switch ref.binding.semantics {
             case .count:
                 let amount = v.numbers.first ?? 1
-                if b.total {
+                if ref.binding.total {
                     let t = (totals[fk] ?? 0) + amount
                     totals[fk] = t
                     direct.append(MappedValue(field: v.field, value: .number(t), numbers: v.numbers, received: v.received))
@@ -158,13 +217,13 @@ final class LiveBinder {
                 }
             case .interpolate where !v.numbers.isEmpty && v.value.boolValue == nil && f.enumeration == nil:
                 let gap = previous.map { u.time - $0 } ?? 0
-                guard let from = shown[fk], from.count == v.numbers.count, gap > 0, gap <= b.maxGap else {
-                    shown[fk] = v.numbers
+                guard let from = shown[fk], from.count == v.numbers.count, gap > 0, gap <= ref.binding.maxGap else {
+                    shown[fk] = Array(v.numbers)
                     if let i = rampIndex[fk] { ramps.remove(at: i); reindexRamps() }
                     direct.append(v)
                     continue
                 }
-                let ramp = Ramp(entity: u.entityName, component: f.component, path: f.path, from: from, to: v.numbers,
+                let ramp = Ramp(entity: u.entityName, component: f.component, path: f.path, from: from, to: Array(v.numbers),
                                 start: step, steps: max(1, Int64((gap / dt).rounded())))
                 if let i = rampIndex[fk] { ramps[i] = (fk, ramp) } else { rampIndex[fk] = ramps.count; ramps.append((fk, ramp)) }
             default:
@@ -172,22 +231,26 @@ final class LiveBinder {
             }
         }
         if direct.count == 1 {
-            let f = b.fields[direct[0].field]
-            out.commands.append((.set(entity: .name(u.entityName), component: f.component, value: nest(f.path, direct[0].value)), seq))
+            if !targets.isEmpty, let t = targets[u.binding][direct[0].field] {
+                out.add(.setField(entity: .name(u.entityName), target: t, value: direct[0].value), seq)
+            } else {
+                let f = ref.binding.fields[direct[0].field]
+                out.add(.set(entity: .name(u.entityName), component: f.component, value: nest(f.path, direct[0].value)), seq)
+            }
         } else if !direct.isEmpty {
-            for (component, value) in grouped(MappedUpdate(binding: u.binding, externalId: u.externalId, entityName: u.entityName, time: u.time, values: direct), b) {
-                out.commands.append((.set(entity: .name(u.entityName), component: component, value: value), seq))
+            for (component, value) in grouped(MappedUpdate(binding: u.binding, externalId: u.externalId, entityName: u.entityName, time: u.time, values: direct), ref.binding) {
+                out.add(.set(entity: .name(u.entityName), component: component, value: value), seq)
             }
         }
-        if b.reported {
+        if ref.binding.reported {
             let members: [(String, JSONValue)] = u.values.map { v in
-                (b.fields[v.field].target, .object([
+                (ref.binding.fields[v.field].target, .object([
                     ("value", .array(v.numbers.map { .number($0) })), ("text", .string(v.text)),
                     ("time", .number(u.time)), ("appliedAt", .number(Double(step) * dt)),
                 ]))
             }
-            out.commands.append((.set(entity: .name(u.entityName), component: Self.reportedComponent,
-                                      value: .object([("fields", .object(members))])), seq))
+            out.add(.set(entity: .name(u.entityName), component: Self.reportedComponent,
+                         value: .object([("fields", .object(members))])), seq)
         }
     }
 

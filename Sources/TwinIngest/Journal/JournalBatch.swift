@@ -5,28 +5,49 @@ import TwinRuntime
 /// the journal's cost per message at writing its payload (a row per message cost more
 /// than the rest of the ingest path).
 ///
-/// Layout: a version byte, then per message: source, topic, payload (JSON text) and
-/// id as length-prefixed UTF-8 (LEB128 lengths; the id's length is 0 without one and
-/// n + 1 with one), the receiving time as the bits of a little-endian Double, and the
-/// due step as a flag byte plus a little-endian Int64.
+/// Layout: a version byte, then per message: source and topic as length-prefixed
+/// UTF-8 (LEB128 lengths), the payload (below), the id (length 0 without one, n + 1
+/// with one, then its UTF-8), the receiving time as the bits of a little-endian
+/// Double, and the due step as a flag byte plus a little-endian Int64.
+///
+/// The payload is the JSON value as a tree of tagged items (`Tag`): numbers as their
+/// 64 bits, so nothing is formatted or parsed on the way — writing JSON text cost more
+/// than the rest of the journal. A message moved from an old journal keeps its text
+/// as it was (`Tag.text`), parsed when read. Version 1 (payloads as JSON text) is
+/// still read.
 enum JournalBatch {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    static let textVersion: UInt8 = 1
+
+    enum Tag: UInt8 {
+        case null = 0, `false`, `true`, number, string, array, object
+        /// JSON text, parsed when read.
+        case text
+    }
+
+    /// Nesting deeper than this is a damaged row (the parser refuses deeper input).
+    static let maxDepth = 512
 
     static func encode(_ messages: some Collection<IngestMessage>) -> [UInt8] {
         var out: [UInt8] = [version]
-        out.reserveCapacity(1 + messages.count * 64)
+        out.reserveCapacity(1 + messages.count * 48)
         for m in messages {
-            append(m, payloadText: JSONWriter.string(m.payload), into: &out)
+            append(m, payloadText: nil, into: &out)
         }
         return out
     }
 
-    /// One message with its payload as `payloadText` (a journal being migrated keeps
-    /// a damaged payload's text as it was).
-    static func append(_ m: IngestMessage, payloadText: String, into out: inout [UInt8]) {
+    /// One message; `payloadText` instead of its payload when given (a journal being
+    /// migrated keeps a damaged payload's text as it was).
+    static func append(_ m: IngestMessage, payloadText: String?, into out: inout [UInt8]) {
         string(m.source, into: &out)
         string(m.topic, into: &out)
-        string(payloadText, into: &out)
+        if let payloadText {
+            out.append(Tag.text.rawValue)
+            string(payloadText, into: &out)
+        } else {
+            value(m.payload, into: &out)
+        }
         if let id = m.id {
             length(id.utf8.count + 1, into: &out)
             out.append(contentsOf: id.utf8)
@@ -46,11 +67,20 @@ enum JournalBatch {
     /// place. Nil when the bytes are not a batch of `count` messages (a damaged file).
     static func decode(_ bytes: [UInt8], count: Int) -> [Result<IngestMessage, IngestRejection>]? {
         var r = Reader(bytes: bytes)
-        guard r.byte() == version else { return nil }
+        guard let v = r.byte(), v == version || v == textVersion else { return nil }
         var out: [Result<IngestMessage, IngestRejection>] = []
         out.reserveCapacity(count)
         for _ in 0..<count {
-            guard let source = r.string(), let topic = r.string(), let payload = r.field(), let idLength = r.length() else { return nil }
+            guard let source = r.string(), let topic = r.string() else { return nil }
+            let payload: Result<JSONValue, IngestRejection>
+            if v == textVersion {
+                guard let text = r.field() else { return nil }
+                payload = IngestMessage.parsePayload(Array(text))
+            } else {
+                guard let p = r.payload() else { return nil }
+                payload = p
+            }
+            guard let idLength = r.length() else { return nil }
             var id: String?
             if idLength > 0 {
                 guard let raw = r.take(idLength - 1) else { return nil }
@@ -62,11 +92,35 @@ enum JournalBatch {
                 guard let d = r.fixed() else { return nil }
                 due = Int64(bitPattern: d)
             }
-            out.append(IngestMessage.parsePayload(Array(payload)).map {
+            out.append(payload.map {
                 IngestMessage(source: source, topic: topic, payload: $0, id: id, receivedAt: Double(bitPattern: received), dueStep: due)
             })
         }
         return r.atEnd ? out : nil
+    }
+
+    private static func value(_ v: JSONValue, into out: inout [UInt8]) {
+        switch v.kind {
+        case .null: out.append(Tag.null.rawValue)
+        case .bool(let b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
+        case .number(let d):
+            out.append(Tag.number.rawValue)
+            fixed(d.bitPattern, into: &out)
+        case .string(let s):
+            out.append(Tag.string.rawValue)
+            string(s, into: &out)
+        case .array(let a):
+            out.append(Tag.array.rawValue)
+            length(a.count, into: &out)
+            for e in a { value(e, into: &out) }
+        case .object(let members):
+            out.append(Tag.object.rawValue)
+            length(members.count, into: &out)
+            for m in members {
+                string(m.key, into: &out)
+                value(m.value, into: &out)
+            }
+        }
     }
 
     private static func string(_ s: String, into out: inout [UInt8]) {
@@ -124,6 +178,46 @@ enum JournalBatch {
         mutating func fixed() -> UInt64? {
             guard let raw = take(8) else { return nil }
             return raw.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+
+        /// A payload: a value tree, or JSON text to parse. Nil when the bytes are not one.
+        mutating func payload() -> Result<JSONValue, IngestRejection>? {
+            guard at < bytes.count else { return nil }
+            if bytes[at] == Tag.text.rawValue {
+                at += 1
+                return field().map { IngestMessage.parsePayload(Array($0)) }
+            }
+            return value(depth: 0).map { .success($0) }
+        }
+
+        mutating func value(depth: Int) -> JSONValue? {
+            guard depth < JournalBatch.maxDepth, let raw = byte(), let tag = Tag(rawValue: raw) else { return nil }
+            switch tag {
+            case .null: return .null
+            case .false: return .bool(false)
+            case .true: return .bool(true)
+            case .number: return fixed().map { .number(Double(bitPattern: $0)) }
+            case .string: return string().map { .string($0) }
+            case .array:
+                guard let n = length(), n <= bytes.count - at else { return nil }
+                var a: [JSONValue] = []
+                a.reserveCapacity(n)
+                for _ in 0..<n {
+                    guard let e = value(depth: depth + 1) else { return nil }
+                    a.append(e)
+                }
+                return .array(a)
+            case .object:
+                guard let n = length(), n <= bytes.count - at else { return nil }
+                var members: [JSONMember] = []
+                members.reserveCapacity(n)
+                for _ in 0..<n {
+                    guard let key = string(), let e = value(depth: depth + 1) else { return nil }
+                    members.append(JSONMember(key: key, value: e))
+                }
+                return JSONValue(.object(members))
+            case .text: return nil
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ final class CommandApplier {
     private var indexedAtTick: UInt32?
     /// `Name.componentName` once: the default name is built from the type by reflection.
     private let nameComponent = Name.componentName
+    private lazy var nameID = world.registry.id(of: Name.self)
 
     init(world: World, context: SceneContext) {
         self.world = world; self.context = context
@@ -33,6 +34,10 @@ final class CommandApplier {
                 return "\(component): \(error)"
             }
             return nil
+        case .setField(let ref, let target, let value):
+            guard let e = resolve(ref) else { return "no live \(ref)" }
+            if target.setter(world, e, value) { return nil }
+            return apply(.set(entity: ref, component: target.component, value: target.nested(value)))
         case .remove(let ref, let component):
             guard component != nameComponent else { return "\"Name\" is the entity's identity and cannot be removed" }
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
@@ -112,13 +117,20 @@ final class CommandApplier {
         return setter?(world, e, leaf) ?? false
     }
 
+    /// The target for `component`'s field at `path`, when it has an in-place setter.
+    func fieldTarget(component: String, path: [String]) -> FieldTarget? {
+        guard component != nameComponent, let type = world.registry.type(named: component),
+              let setter = type.fieldSetter(at: path) else { return nil }
+        return FieldTarget(component: component, path: path, setter: setter)
+    }
+
     func resolve(_ ref: EntityRef) -> Entity? {
         switch ref {
         case .id(let raw):
             let e = Entity(id: raw)
             return world.isAlive(e) ? e : nil
         case .name(let n):
-            if let e = byName[n], world.isAlive(e), world.get(Name.self, of: e)?.value == n { return e }
+            if let e = byName[n], let id = nameID, world.read(Name.self, id: id, of: e, { $0.value == n }) == true { return e }
             // A miss rescans at most once per change tick (the tick advances before every
             // system), so a burst of commands for unknown names costs one scan.
             guard indexedAtTick != world.changeTick else { return nil }

@@ -40,6 +40,10 @@ public enum WorldCommand: Hashable, Sendable {
     /// member; anything else replaces). A component the entity lacks starts from its
     /// default, if it has one.
     case set(entity: EntityRef, component: String, value: JSONValue)
+    /// The same as `set` with `target.nested(value)` — same effect, same JSON form
+    /// (`"op": "set"`) — for a field resolved once (`Simulation.fieldTarget`): what
+    /// live bindings send, thousands of times a second.
+    case setField(entity: EntityRef, target: FieldTarget, value: JSONValue)
     case remove(entity: EntityRef, component: String)
     /// A new entity from an optional scene prefab with `components` laid over it; a
     /// `name` must be unused.
@@ -48,7 +52,7 @@ public enum WorldCommand: Hashable, Sendable {
 
     public var op: String {
         switch self {
-        case .set: "set"
+        case .set, .setField: "set"
         case .remove: "remove"
         case .spawn: "spawn"
         case .despawn: "despawn"
@@ -59,6 +63,8 @@ public enum WorldCommand: Hashable, Sendable {
         switch self {
         case .set(let e, let c, let v):
             .object([("op", .string("set")), ("entity", e.json), ("component", .string(c)), ("value", v)])
+        case .setField(let e, let t, let v):
+            .object([("op", .string("set")), ("entity", e.json), ("component", .string(t.component)), ("value", t.nested(v))])
         case .remove(let e, let c):
             .object([("op", .string("remove")), ("entity", e.json), ("component", .string(c))])
         case .spawn(let name, let prefab, let comps):
@@ -143,18 +149,29 @@ public struct AppliedCommand: Hashable, Sendable {
 /// The thread-safe inbox of a simulation: any thread may `enqueue`; the simulation
 /// drains it at the start of each step. Bounded: past `capacity` waiting commands,
 /// `enqueue` refuses (callers answer "try later" rather than grow memory).
+///
+/// Every command gets a ticket, its number in the order of enqueueing (which is the
+/// order of applying): a producer that keeps the tickets of its commands learns which
+/// of them the world refused (`Simulation.rejectionObservers`) without comparing
+/// commands.
 public final class CommandQueue: Sendable {
     public let capacity: Int
-    private let pending = Mutex<[WorldCommand]>([])
+    private struct State {
+        var commands: [WorldCommand] = []
+        /// Tickets handed out so far (the next command's ticket).
+        var issued: UInt64 = 0
+    }
+    private let state = Mutex(State())
 
     public init(capacity: Int = 1 << 20) { self.capacity = max(1, capacity) }
 
     /// Queues a command for the next step; false when the queue is full.
     @discardableResult
     public func enqueue(_ command: WorldCommand) -> Bool {
-        pending.withLock { q in
-            guard q.count < capacity else { return false }
-            q.append(command)
+        state.withLock { s in
+            guard s.commands.count < capacity else { return false }
+            s.commands.append(command)
+            s.issued += 1
             return true
         }
     }
@@ -162,19 +179,31 @@ public final class CommandQueue: Sendable {
     /// Queues all or none; false when they do not fit.
     @discardableResult
     public func enqueue(contentsOf commands: [WorldCommand]) -> Bool {
-        pending.withLock { q in
-            guard q.count + commands.count <= capacity else { return false }
-            q.append(contentsOf: commands)
-            return true
+        enqueueNumbered(contentsOf: commands) != nil
+    }
+
+    /// Queues all or none; the first one's ticket (the others follow it), or nil when
+    /// they do not fit.
+    public func enqueueNumbered(contentsOf commands: [WorldCommand]) -> UInt64? {
+        state.withLock { s in
+            guard s.commands.count + commands.count <= capacity else { return nil }
+            let first = s.issued
+            s.commands.append(contentsOf: commands)
+            s.issued += UInt64(commands.count)
+            return first
         }
     }
 
-    public var count: Int { pending.withLock { $0.count } }
+    public var count: Int { state.withLock { $0.commands.count } }
 
-    func drain() -> [WorldCommand] {
-        pending.withLock { q in
-            defer { q.removeAll(keepingCapacity: true) }
-            return q
+    /// The ticket of the oldest command still waiting (every earlier one was drained).
+    public var firstWaitingTicket: UInt64 { state.withLock { $0.issued - UInt64($0.commands.count) } }
+
+    /// Every waiting command, with the first one's ticket.
+    func drain() -> (first: UInt64, commands: [WorldCommand]) {
+        state.withLock { s in
+            defer { s.commands.removeAll(keepingCapacity: true) }
+            return (s.issued - UInt64(s.commands.count), s.commands)
         }
     }
 }

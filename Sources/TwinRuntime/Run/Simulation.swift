@@ -41,8 +41,9 @@ public final class Simulation {
     /// Every external command applied so far, with its step and rejection reason
     /// (what a checkpoint replays).
     public private(set) var commandLog: [AppliedCommand] = []
-    /// Called for each external command right after it was applied or rejected.
-    public var commandObservers: [(AppliedCommand) -> Void] = []
+    /// Called for each external command the world refused, right after, with its
+    /// queue ticket (`CommandQueue.enqueueNumbered`).
+    public var rejectionObservers: [(_ ticket: UInt64, _ refused: AppliedCommand) -> Void] = []
     private let applier: CommandApplier
 
     init(world: World, catalog: SystemCatalog, scene: SceneDescription, systems: [ScheduledSystem],
@@ -105,19 +106,27 @@ public final class Simulation {
     /// Applies what the command queue holds, in queue order, before any system of
     /// this step runs (the start of the `commands` phase).
     private func applyExternalCommands() {
-        let pending = commandQueue.drain()
+        let (first, pending) = commandQueue.drain()
         guard !pending.isEmpty else { return }
         world.advanceChangeTick()
-        for c in pending {
-            let applied = AppliedCommand(step: stepCount, command: c, rejection: applier.apply(c))
-            commandLog.append(applied)
-            for observe in commandObservers { observe(applied) }
+        for (i, c) in pending.enumerated() {
+            let rejection = applier.apply(c)
+            commandLog.append(AppliedCommand(step: stepCount, command: c, rejection: rejection))
+            if rejection != nil {
+                for observe in rejectionObservers { observe(first + UInt64(i), commandLog[commandLog.count - 1]) }
+            }
         }
         world.applyCommands()
     }
 
     /// The entity a reference names, if it is alive.
     public func entity(_ ref: EntityRef) -> Entity? { applier.resolve(ref) }
+
+    /// The field `component.path` resolved once for `WorldCommand.setField`; nil when
+    /// the component is unknown or has no in-place setter for `path` (send `set`).
+    public func fieldTarget(component: String, path: [String]) -> FieldTarget? {
+        applier.fieldTarget(component: component, path: path)
+    }
 
     /// Latest value of every KPI, by name.
     public var kpis: [(name: String, value: Double)] { measurements.latest }
