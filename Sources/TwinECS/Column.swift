@@ -105,12 +105,15 @@ struct ColumnHeader {
     @inlinable @inline(__always)
     static func copyElement(to dst: UnsafeMutableRawPointer, from src: UnsafeRawPointer, stride: Int) {
         switch stride {
+        case 8...16:
+            // Two 8-byte words that overlap for strides below 16: one range check
+            // instead of a case per size (the source row and the destination row are
+            // different memory).
+            let tail = stride &- 8
+            let a = src.loadUnaligned(as: UInt64.self), b = (src + tail).loadUnaligned(as: UInt64.self)
+            dst.storeBytes(of: a, as: UInt64.self)
+            (dst + tail).storeBytes(of: b, as: UInt64.self)
         case 4: dst.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
-        case 8: dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
-        case 12:
-            dst.storeBytes(of: src.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (dst + 8).storeBytes(of: (src + 8).loadUnaligned(as: UInt32.self), as: UInt32.self)
-        case 16: dst.storeBytes(of: src.loadUnaligned(as: SIMD2<UInt64>.self), as: SIMD2<UInt64>.self)
         default:
             if stride & 3 == 0 && stride <= 64 {
                 let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)

@@ -222,8 +222,9 @@ extension World {
         return insertSlow(value, on: e, id: id, record: rec)
     }
 
-    /// `insert` along an edge without a plan yet (made here, when possible).
-    @inlinable
+    /// `insert` along an edge without a plan yet (made here, when possible). Kept out
+    /// of line so the planned path stays small (fewer registers saved and spilled).
+    @inlinable @inline(never)
     func insertSlow<C: Component>(_ value: C, on e: Entity, id: ComponentID, record rec: EntityRecord) -> Bool {
         let source = tables[Int(rec.table)]
         let dest = table(source, adding: id)
