@@ -106,15 +106,18 @@ public final class Simulation {
     /// Applies what the command queue holds, in queue order, before any system of
     /// this step runs (the start of the `commands` phase).
     private func applyExternalCommands() {
-        let (first, pending) = commandQueue.drain()
+        var (ticket, pending) = commandQueue.drain()
         guard !pending.isEmpty else { return }
         world.advanceChangeTick()
-        for (i, c) in pending.enumerated() {
+        // Taken out from the end (popLast moves, iterating copies), hence reversed.
+        pending.reverse()
+        while let c = pending.popLast() {
             let rejection = applier.apply(c)
             commandLog.append(AppliedCommand(step: stepCount, command: c, rejection: rejection))
             if rejection != nil {
-                for observe in rejectionObservers { observe(first + UInt64(i), commandLog[commandLog.count - 1]) }
+                for observe in rejectionObservers { observe(ticket, commandLog[commandLog.count - 1]) }
             }
+            ticket += 1
         }
         world.applyCommands()
     }
