@@ -95,6 +95,12 @@ struct PedestrianBadInputTests {
         #expect(gcfm.count == 1 && gcfm.first?.message.contains("bMax must be at least bMin") == true, "\(gcfm)")
         let eta = Self.issues(Self.section(agents: "[]"), model: .gcfm, params: "{\"strength\": -0.28}")
         #expect(eta.count == 1 && eta.first?.message.contains("strength") == true, "\(eta)")
+        let term = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"socialTerm\": \"elliptic\"}")
+        #expect(term.count == 1 && term.first?.message.contains("socialTerm must be \"circular\", \"ellipticalI\" or \"ellipticalII\"") == true, "\(term)")
+        let reach = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"neighbourRange\": 0.5}")
+        #expect(reach.count == 1 && reach.first?.message.contains("neighbourRange") == true, "\(reach)")
+        let horizon = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"ellipticalHorizon\": -1}")
+        #expect(horizon.count == 1 && horizon.first?.message.contains("ellipticalHorizon") == true, "\(horizon)")
     }
 
     @Test("unknown names, with did-you-mean")

@@ -26,10 +26,14 @@ final class AgentFrame: @unchecked Sendable {
 
     // Neighbour grid.
     private(set) var originX: Float = 0, originZ: Float = 0
-    private(set) var cell: Float = 2
+    /// Cell sides along x and z: at least `range` each, so the 3 × 3 cells around an
+    /// agent hold every neighbour (a periodic x needs ≥ 3 cells, which then cover it).
+    private(set) var cell: Float = 2, cellZ: Float = 2
     private(set) var nx = 1, nz = 1
     /// Period along x when the corridor is periodic (0 otherwise).
     private(set) var period: Float = 0
+    /// Agents farther apart than this do not interact (m).
+    let range: Float
 
     let ped: PedestrianWorld
     let query: Query<Position, Velocity, Walker, PedestrianAgent>
@@ -38,6 +42,7 @@ final class AgentFrame: @unchecked Sendable {
 
     init(ped: PedestrianWorld, world: World, range: Float) {
         self.ped = ped
+        self.range = range
         query = world.query(Position.self, Velocity.self, Walker.self, PedestrianAgent.self)
         writeQuery = world.query(Mut<Position>.self, Mut<Velocity>.self, Walker.self, PedestrianAgent.self)
         var lo = Vec2(.infinity, .infinity), hi = Vec2(-.infinity, -.infinity)
@@ -49,14 +54,16 @@ final class AgentFrame: @unchecked Sendable {
             period = p.max - p.min
             nx = max(3, Int(period / range))
             cell = period / Float(nx)
+            cellZ = range
             originX = p.min
         } else {
             cell = range
+            cellZ = range
             originX = lo.x - range
             nx = max(1, Int(((hi.x + range - originX) / cell).rounded(.up)))
         }
         originZ = lo.y - range
-        nz = max(1, Int(((hi.y + range - originZ) / cell).rounded(.up)))
+        nz = max(1, Int(((hi.y + range - originZ) / cellZ).rounded(.up)))
         cellStart.reserve(nx * nz + 1)
     }
 
@@ -72,7 +79,7 @@ final class AgentFrame: @unchecked Sendable {
 
     @inline(__always)
     func cellIndex(_ px: Float, _ pz: Float) -> Int {
-        var fx = (px - originX) / cell, fz = (pz - originZ) / cell
+        var fx = (px - originX) / cell, fz = (pz - originZ) / cellZ
         // NaN and far-away agents land in border cells instead of trapping.
         fx = fx >= 0 ? min(fx, Float(nx - 1)) : 0
         fz = fz >= 0 ? min(fz, Float(nz - 1)) : 0
@@ -180,7 +187,7 @@ final class AgentFrame: @unchecked Sendable {
     func forEachNeighbour(of s: Int, _ body: (Int, Float, Float, Float) -> Void) {
         let sx = self.sx.base, sz = self.sz.base, sy = self.sy.base, starts = cellStart.base
         let nx = self.nx, nz = self.nz, period = self.period, half = period * 0.5
-        let range2 = PedestrianSection.interactionRange * PedestrianSection.interactionRange
+        let range2 = range * range
         let xi = sx[s], zi = sz[s], yi = sy[s]
         let c = cellIndex(xi, zi)
         let ci = c % nx, cj = c / nx
@@ -226,10 +233,11 @@ final class AgentFrame: @unchecked Sendable {
         }
     }
 
-    /// The frame of a scene with a `pedestrians` section (nil without one).
-    static func make(_ setup: inout SystemSetup) -> AgentFrame? {
+    /// The frame of a scene with a `pedestrians` section (nil without one); agents
+    /// interact within `range` (walls always within `PedestrianSection.interactionRange`).
+    static func make(_ setup: inout SystemSetup, range: Float = PedestrianSection.interactionRange) -> AgentFrame? {
         setup.world.resource(PedestrianWorld.self).map {
-            AgentFrame(ped: $0, world: setup.world, range: PedestrianSection.interactionRange)
+            AgentFrame(ped: $0, world: setup.world, range: range)
         }
     }
 

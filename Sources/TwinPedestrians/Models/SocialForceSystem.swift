@@ -10,14 +10,33 @@ import TwinCore
 /// (`v += a·dt`, then `x += v·dt`), speed capped at `maxSpeedFactor·v0` (at least
 /// 0.5 m/s, so standing agents can still be pushed).
 ///
+/// `socialTerm` chooses the repulsion between agents (body force, friction and walls
+/// stay those of 2000):
+/// - `"circular"` (default): `A·e^{(r_ij−d_ij)/B}` above, the 2000 model's.
+/// - `"ellipticalII"`: Johansson, Helbing & Shukla (2007, Advances in Complex Systems 10,
+///   271), elliptical specification II, calibrated on video tracks: per unit mass
+///   `w(φ)·A'·e^{−b/B'}·(|d| + |d − y|)/(2b)·½(d/|d| + (d − y)/|d − y|)`, with
+///   `d = x_i − x_j`, `y = (v_j − v_i)·Δt` and `2b = √((|d| + |d − y|)² − |y|²)` the
+///   minor axis of the ellipse through i with foci j and j + y: the space kept from
+///   another grows with the speed at which it closes in. Defaults are the paper's fit,
+///   A' = 0.04 m/s², B' = 3.22 m, λ = 0.06, with Δt = 0.5 s.
+/// - `"ellipticalI"`: Helbing & Molnár (1995, Phys. Rev. E 51, 4282), the same ellipse
+///   built from the other's own step, `y = v_j·Δt`, and the potential `V⁰·e^{−b/σ}`
+///   (force `(V⁰/σ)·e^{−b/σ}·∇b`), V⁰ = 2.1 m²/s², σ = 0.3 m, Δt = 2 s; weight 1 inside
+///   the 200° field of view, c = 0.5 outside.
+///
 /// Time step: stable at `dt` ≤ 1/64 s (0.0156 s) in jams — the body force k/m = 1500 s⁻²
 /// limits it; the scenes for this model use 1/64 s. (JuPedSim needs 0.001–0.01 s.)
 ///
 /// - Parameters: `mass` (kg, 80), `relaxationTime` τ (s, 0.5), `strength` A (N, 2000),
 ///   `range` B (m, 0.08), `bodyForce` k (kg/s², 1.2e5), `friction` κ (kg/(m·s), 2.4e5),
 ///   `maxSpeedFactor` (1.3), `anisotropy` λ (1: isotropic; Helbing & Johansson's
-///   video calibration uses λ ≈ 0.12 with A = 0.42 m/s²·m, B = 1.65 m). Agents and walls
-///   interact within 2 m.
+///   video calibration uses λ ≈ 0.12 with A = 0.42 m/s²·m, B = 1.65 m); for the
+///   specification II `ellipticalStrength` A' (m/s², 0.04), `ellipticalRange` B' (m, 3.22),
+///   `ellipticalAnisotropy` λ (0.06), `ellipticalHorizon` Δt (s, 0.5); for specification I
+///   `molnarPotential` V⁰ (m²/s², 2.1), `molnarRange` σ (m, 0.3), `molnarStep` Δt (s, 2),
+///   `molnarOutsideView` c (0.5); and
+///   `neighbourRange` (m, 2), the distance within which agents interact. Walls act within 2 m.
 /// - Reads: Position, Velocity, Walker, PedestrianAgent. Writes: Velocity, Position.
 public final class SocialForceSystem: UpdateSystem {
     public struct Parameters: SystemParameters, Hashable {
@@ -29,9 +48,21 @@ public final class SocialForceSystem: UpdateSystem {
         public var friction: Float = 2.4e5
         public var maxSpeedFactor: Float = 1.3
         public var anisotropy: Float = 1
+        public var socialTerm: String = "circular"
+        public var ellipticalStrength: Float = 0.04
+        public var ellipticalRange: Float = 3.22
+        public var ellipticalAnisotropy: Float = 0.06
+        public var ellipticalHorizon: Float = 0.5
+        public var molnarPotential: Float = 2.1
+        public var molnarRange: Float = 0.3
+        public var molnarStep: Float = 2
+        public var molnarOutsideView: Float = 0.5
+        public var neighbourRange: Float = 2
         public init() {}
         public static let units = [
             "mass": "kg", "relaxationTime": "s", "strength": "N", "range": "m", "bodyForce": "kg/s²", "friction": "kg/(m·s)",
+            "ellipticalStrength": "m/s²", "ellipticalRange": "m", "ellipticalHorizon": "s", "neighbourRange": "m",
+            "molnarPotential": "m²/s²", "molnarRange": "m", "molnarStep": "s",
         ]
         public static let documentation = [
             "mass": "Body mass m.",
@@ -42,16 +73,35 @@ public final class SocialForceSystem: UpdateSystem {
             "friction": "κ: sliding friction per metre of overlap and m/s of tangential speed.",
             "maxSpeedFactor": "Speed cap as a multiple of the desired speed.",
             "anisotropy": "λ: weight of the social force from behind (1: isotropic, as Helbing, Farkas & Vicsek 2000).",
+            "socialTerm": "Repulsion between agents: circular (Helbing, Farkas & Vicsek 2000), ellipticalI (Helbing & Molnár 1995) or ellipticalII (Johansson, Helbing & Shukla 2007).",
+            "ellipticalStrength": "A' of the elliptical term, per unit mass.",
+            "ellipticalRange": "B': decay length of the elliptical term.",
+            "ellipticalAnisotropy": "λ of the elliptical term: weight of what lies behind.",
+            "ellipticalHorizon": "Δt: the ellipse's foci are the other agent and where it will be relative to this one after Δt.",
+            "molnarPotential": "V⁰ of specification I's potential V⁰·e^{−b/σ}, per unit mass.",
+            "molnarRange": "σ: decay length of specification I's potential.",
+            "molnarStep": "Δt: specification I's ellipse has foci at the other agent and where it will be after Δt.",
+            "molnarOutsideView": "c: weight of what lies outside the 200° field of view (specification I).",
+            "neighbourRange": "Agents farther apart do not interact.",
         ]
         public func validate() throws(ParameterError) {
             for (name, v, lo, hi) in [("mass", mass, Float(1), Float(1000)), ("relaxationTime", relaxationTime, 0.05, 10),
                                       ("strength", strength, 0, 1e5), ("range", range, 0.01, 2), ("bodyForce", bodyForce, 0, 1e7),
                                       ("friction", friction, 0, 1e7), ("maxSpeedFactor", maxSpeedFactor, 1, 5),
-                                      ("anisotropy", anisotropy, 0, 1)] where !(v >= lo && v <= hi) {
+                                      ("anisotropy", anisotropy, 0, 1), ("ellipticalStrength", ellipticalStrength, 0, 100),
+                                      ("ellipticalRange", ellipticalRange, 0.01, 10), ("ellipticalAnisotropy", ellipticalAnisotropy, 0, 1),
+                                      ("ellipticalHorizon", ellipticalHorizon, 0, 10), ("molnarPotential", molnarPotential, 0, 100),
+                                      ("molnarRange", molnarRange, 0.01, 10), ("molnarStep", molnarStep, 0, 10),
+                                      ("molnarOutsideView", molnarOutsideView, 0, 1), ("neighbourRange", neighbourRange, 1, 8)] where !(v >= lo && v <= hi) {
                 throw ParameterError(name, "\(name) must be in [\(lo), \(hi)], got \(v)")
+            }
+            guard SocialTerm(rawValue: socialTerm) != nil else {
+                throw ParameterError("socialTerm", "socialTerm must be \"circular\", \"ellipticalI\" or \"ellipticalII\", got \"\(socialTerm)\"")
             }
         }
     }
+
+    enum SocialTerm: String { case circular, ellipticalI, ellipticalII }
 
     public static let id: SystemID = "pedestrians.social-force"
     public static let summary = "Social force model (Helbing, Farkas & Vicsek 2000): relaxation to the desired velocity, repulsion, body force and friction."
@@ -64,7 +114,7 @@ public final class SocialForceSystem: UpdateSystem {
 
     public init(parameters: Parameters, setup: inout SystemSetup) throws {
         p = parameters
-        frame = AgentFrame.make(&setup)
+        frame = AgentFrame.make(&setup, range: parameters.neighbourRange)
     }
 
     public func update(_ step: StepInfo, world: World) {
@@ -82,6 +132,13 @@ public final class SocialForceSystem: UpdateSystem {
         let A = p.strength, invB = 1 / p.range, k = p.bodyForce, kappa = p.friction, lambda = p.anisotropy
         // Beyond this gap the social force is below 1e-4·A: skip the exponential.
         let cut = p.range * 9.3
+        let term = SocialTerm(rawValue: p.socialTerm) ?? .circular
+        let ellipseA = p.ellipticalStrength * p.mass, ellipseInvB = 1 / p.ellipticalRange
+        let ellipseLambda = p.ellipticalAnisotropy, horizon = p.ellipticalHorizon
+        let molnarA = p.molnarPotential / p.molnarRange * p.mass, molnarInvB = 1 / p.molnarRange
+        let molnarStep = p.molnarStep, outside = p.molnarOutsideView
+        // cos 100°: the edge of the 200° field of view.
+        let viewEdge: Float = -0.17364818
         for s in first..<end {
             let i = Int(order[s])
             let ri = sr[s], vxi = svx[s], vzi = svz[s]
@@ -89,12 +146,26 @@ public final class SocialForceSystem: UpdateSystem {
             var ax: Float = 0, az: Float = 0
             f.forEachNeighbour(of: s) { t, dx, dz, d in
                 let gap = d - (ri + sr[t])
-                if gap > cut { return }
+                if term == .circular && gap > cut { return }
                 let nxv = dx / d, nzv = dz / d
                 // w(φ) = λ + (1 − λ)(1 + cos φ)/2, φ between the walking direction
                 // and the direction to the other agent (Helbing & Johansson).
                 let cosPhi = -(e0x[i] * nxv + e0z[i] * nzv)
-                var mag = A * _exp(-gap * invB) * (lambda + (1 - lambda) * 0.5 * (1 + cosPhi))
+                var mag: Float = 0
+                switch term {
+                case .circular:
+                    mag = A * _exp(-gap * invB) * (lambda + (1 - lambda) * 0.5 * (1 + cosPhi))
+                case .ellipticalII:
+                    let w = ellipseLambda + (1 - ellipseLambda) * 0.5 * (1 + cosPhi)
+                    let g = Self.ellipseGradient(dx, dz, d, (svx[t] - vxi) * horizon, (svz[t] - vzi) * horizon, ellipseInvB)
+                    ax += ellipseA * w * g.x; az += ellipseA * w * g.z
+                case .ellipticalI:
+                    let g = Self.ellipseGradient(dx, dz, d, svx[t] * molnarStep, svz[t] * molnarStep, molnarInvB)
+                    // Seen when the force comes from within the field of view: −g·e ≥ |g|·cos 100°.
+                    let seen = -(g.x * e0x[i] + g.z * e0z[i]) >= viewEdge * (g.x * g.x + g.z * g.z).squareRoot()
+                    let w = seen ? 1 : outside
+                    ax += molnarA * w * g.x; az += molnarA * w * g.z
+                }
                 if gap < 0 {
                     let g = -gap
                     mag += k * g
@@ -137,5 +208,20 @@ public final class SocialForceSystem: UpdateSystem {
             }
             outX[i] = nvx; outZ[i] = nvz
         }
+    }
+
+    /// `e^{−b/B}·(|d| + |u|)/(2b)·½(d/|d| + u/|u|)` with `u = d − y`, the elliptical
+    /// term's direction and size per unit strength (Johansson, Helbing & Shukla 2007).
+    /// Where d lies inside the segment from 0 to y the ellipse degenerates (b = 0) and the
+    /// two unit vectors cancel; at its ends the published gradient is unbounded. b is
+    /// floored at 0.1 mm so both stay finite.
+    @inline(__always)
+    static func ellipseGradient(_ dx: Float, _ dz: Float, _ d: Float, _ yx: Float, _ yz: Float, _ invB: Float) -> (x: Float, z: Float) {
+        let ux = dx - yx, uz = dz - yz
+        let u = max(1e-6, (ux * ux + uz * uz).squareRoot())
+        let sum = d + u
+        let b = max(1e-4, 0.5 * max(0, sum * sum - (yx * yx + yz * yz)).squareRoot())
+        let scale = _exp(-b * invB) * sum / (4 * b)
+        return (scale * (dx / d + ux / u), scale * (dz / d + uz / u))
     }
 }
