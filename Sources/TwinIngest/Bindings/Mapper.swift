@@ -93,16 +93,12 @@ enum Mapper {
         }
         var values: [MappedValue] = []
         values.reserveCapacity(b.fields.count)
-        let refused: IngestRejection? = b.fields.withUnsafeBufferPointer { fs in
-            for fi in fs.indices {
-                switch value(fs[fi], in: m) {
-                case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
-                case .failure(let r): return IngestRejection("\(fs[fi].target): \(r.reason)")
-                }
+        for fi in b.fields.indices {
+            switch value(b.fields[fi], in: m) {
+            case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
+            case .failure(let r): return .failure(IngestRejection("\(b.fields[fi].target): \(r.reason)"))
             }
-            return nil
         }
-        if let refused { return .failure(refused) }
         return .success(MappedUpdate(binding: index, externalId: externalId, entityName: name, time: time, values: values))
     }
 

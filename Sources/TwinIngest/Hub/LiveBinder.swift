@@ -1,4 +1,5 @@
 import TwinRuntime
+
 /// How the binder asks the world about entity names: `find` looks a name up;
 /// `isNamed` checks that an entity found before is still alive under that name
 /// (no hashing: what most updates need).
@@ -90,7 +91,7 @@ final class LiveBinder {
     private var maxSeen: [Int: Double] = [:]
     private var created: Set<String> = []
     /// Per binding and field, the field resolved in the world, when it has an in-place
-    /// setter: a single latest value then goes as `setField`. Empty until `resolve`.
+    /// setter: a single latest value then goes as `setField`. Empty until `resolveTargets`.
     private var targets: [[FieldTarget?]] = []
 
     /// Each binding's late policy, read per update without copying the binding.
