@@ -221,9 +221,11 @@ public final class IngestHub: @unchecked Sendable {
         takenCount += taken.count
         binder.resolveTargets { sim.fieldTarget(component: $0, path: $1) }
         var out = LiveBinder.Output()
-        let entities = EntityLookup(sim)
-        for p in taken {
-            binder.take(seq: p.seq, updates: p.updates, step: step, entities: entities, into: &out)
+        if !taken.isEmpty {
+            let entities = EntityLookup(sim)
+            for p in taken {
+                binder.take(seq: p.seq, updates: p.updates, step: step, entities: entities, into: &out)
+            }
         }
         binder.finishStep(step, into: &out)
         let waiting = sim.commandQueue.firstWaitingTicket

@@ -54,7 +54,9 @@ final class LiveBinder {
         }
     }
 
-    let bindings: [Binding]
+    /// The bindings, read through their references (`refs[i].binding.…`): an array
+    /// element, bound to a local or passed on, is copied, and a copy retains each of a
+    /// binding's strings and tables.
     private let refs: [BindingRef]
     let dt: Double
     /// Per binding and external id, found with one hash lookup per update: the newest
@@ -94,17 +96,14 @@ final class LiveBinder {
     /// setter: a single latest value then goes as `setField`. Empty until `resolveTargets`.
     private var targets: [[FieldTarget?]] = []
 
-    /// Each binding's late policy, read per update without copying the binding.
-    private let lates: [Binding.LatePolicy]
-
     init(bindings refs: [BindingRef], dt: Double) {
-        self.refs = refs; bindings = refs.map(\.binding); self.dt = dt; lates = bindings.map(\.late)
+        self.refs = refs; self.dt = dt
     }
 
     /// Resolves every field's target once (the registry does not change while running).
     func resolveTargets(_ target: (_ component: String, _ path: [String]) -> FieldTarget?) {
         guard targets.isEmpty else { return }
-        targets = bindings.map { b in b.fields.map { target($0.component, $0.path) } }
+        targets = refs.map { $0.binding.fields.map { target($0.component, $0.path) } }
     }
 
     /// Built once: a default component name comes from reflection.
@@ -114,20 +113,20 @@ final class LiveBinder {
     /// entity name is alive in the world.
     func take(seq: Int64, updates: [MappedUpdate], step: Int64, entities: EntityLookup, into out: inout Output) {
         for u in updates {
-            switch lates[u.binding] {
+            switch refs[u.binding].binding.late {
             case .apply: apply(u, seq: seq, step: step, entities: entities, into: &out)
             case .drop:
                 let last = slotIndex[Key(binding: u.binding, id: u.externalId)].map { slots[$0].lastTime } ?? -.infinity
                 if u.time < last {
-                    out.deadLetters.append((seq, "binding \"\(bindings[u.binding].name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
+                    out.deadLetters.append((seq, "binding \"\(refs[u.binding].binding.name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
                 } else {
                     apply(u, seq: seq, step: step, entities: entities, into: &out)
                 }
             case .reorder:
                 let seen = maxSeen[u.binding] ?? -Double.infinity
-                let window = bindings[u.binding].window
+                let window = refs[u.binding].binding.window
                 if u.time < seen - window {
-                    out.deadLetters.append((seq, "binding \"\(bindings[u.binding].name)\": source time \(Timestamps.iso(u.time)) is more than the reorder window (\(JSONWriter.formatNumber(window)) s) behind \(Timestamps.iso(seen))"))
+                    out.deadLetters.append((seq, "binding \"\(refs[u.binding].binding.name)\": source time \(Timestamps.iso(u.time)) is more than the reorder window (\(JSONWriter.formatNumber(window)) s) behind \(Timestamps.iso(seen))"))
                     continue
                 }
                 var buffer = reorder[u.binding] ?? []
@@ -147,7 +146,7 @@ final class LiveBinder {
     /// point of every interpolation ramp. Call once per step, after `take`.
     func finishStep(_ step: Int64, into out: inout Output) {
         for c in stepCounts {
-            let f = bindings[c.key.key.binding].fields[c.key.field]
+            let f = refs[c.key.key.binding].binding.fields[c.key.field]
             out.add(.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq)
         }
         stepCounts.removeAll(keepingCapacity: true)
@@ -177,9 +176,6 @@ final class LiveBinder {
         for (i, r) in ramps.enumerated() { rampIndex[r.key] = i }
     }
 
-    /// The binding is read through its reference (`ref.binding.…`) throughout: bound
-    /// to a local, or passed on, it is copied, and a copy retains each of its strings and
-    /// tables.
     private func apply(_ u: MappedUpdate, seq: Int64, step: Int64, entities: EntityLookup, into out: inout Output) {
         let ref = refs[u.binding]
         let key = Key(binding: u.binding, id: u.externalId)

@@ -24,20 +24,11 @@ final class CommandApplier {
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
             guard let e = resolve(ref) else { return "no live \(ref)" }
             if setDirectly(value, type: type, on: e) { return nil }
-            let start = world.encodeComponent(named: component, of: e) ?? type.defaultJSON
-            let merged = start.map { $0.merging(value) } ?? value
-            do {
-                try type.insertDecoded(merged, on: e, in: world, decoder: JSONValueDecoder(basePath: [.key("value")]))
-            } catch let error as JSONDecodingError {
-                return "\(component): \(error.message) at \(error.path.jsonPath)"
-            } catch {
-                return "\(component): \(error)"
-            }
-            return nil
+            return setByJSON(value, type: type, on: e)
         case .setField(let ref, let target, let value):
             guard let e = resolve(ref) else { return "no live \(ref)" }
             if target.setter(world, e, value) { return nil }
-            return apply(.set(entity: ref, component: target.component, value: target.nested(value)))
+            return setByJSON(target.nested(value), type: target.type, on: e)
         case .remove(let ref, let component):
             guard component != nameComponent else { return "\"Name\" is the entity's identity and cannot be removed" }
             guard let type = world.registry.type(named: component) else { return unknownComponent(component) }
@@ -88,6 +79,21 @@ final class CommandApplier {
         }
     }
 
+    /// Lays `value` over `e`'s component (or the type's default) and decodes the result
+    /// strictly: the general path of `set`, which also words every refusal.
+    private func setByJSON(_ value: JSONValue, type: AnyComponentType, on e: Entity) -> String? {
+        let start = world.encodeComponent(named: type.name, of: e) ?? type.defaultJSON
+        let merged = start.map { $0.merging(value) } ?? value
+        do {
+            try type.insertDecoded(merged, on: e, in: world, decoder: JSONValueDecoder(basePath: [.key("value")]))
+        } catch let error as JSONDecodingError {
+            return "\(type.name): \(error.message) at \(error.path.jsonPath)"
+        } catch {
+            return "\(type.name): \(error)"
+        }
+        return nil
+    }
+
     /// Setters found so far per component type, with the member path each sets.
     private var setters: [ObjectIdentifier: [(path: [String], set: (@Sendable (World, Entity, JSONValue) -> Bool)?)]] = [:]
     private var path: [String] = []
@@ -121,7 +127,7 @@ final class CommandApplier {
     func fieldTarget(component: String, path: [String]) -> FieldTarget? {
         guard component != nameComponent, let type = world.registry.type(named: component),
               let setter = type.fieldSetter(at: path) else { return nil }
-        return FieldTarget(component: component, path: path, setter: setter)
+        return FieldTarget(type: type, path: path, setter: setter)
     }
 
     func resolve(_ ref: EntityRef) -> Entity? {

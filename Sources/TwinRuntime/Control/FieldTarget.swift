@@ -6,14 +6,17 @@
 /// `Simulation.fieldTarget(component:path:)` answers nil for the others, which go
 /// through `WorldCommand.set`.
 public final class FieldTarget: Hashable, Sendable, CustomStringConvertible {
-    public let component: String
+    let type: AnyComponentType
     /// Member path below the component; empty for a component set as one value.
     public let path: [String]
     let setter: @Sendable (World, Entity, JSONValue) -> Bool
 
-    init(component: String, path: [String], setter: @escaping @Sendable (World, Entity, JSONValue) -> Bool) {
-        self.component = component; self.path = path; self.setter = setter
+    init(type: AnyComponentType, path: [String], setter: @escaping @Sendable (World, Entity, JSONValue) -> Bool) {
+        self.type = type; self.path = path; self.setter = setter
     }
+
+    /// The component's registered name.
+    public var component: String { type.name }
 
     /// `value` placed under `path`: what the same change is as a `set` command.
     public func nested(_ value: JSONValue) -> JSONValue {
