@@ -22,7 +22,8 @@ public enum TwinCommandLine {
     /// error (ArgumentParser's own usage code, 64, is mapped to 2, as `twin validate`
     /// promises).
     public static func main(plugins: [any TwinPlugin.Type] = []) -> Never {
-        SystemCatalog.addPlugins([IngestPlugin.self] + plugins)
+        IngestPlugin.enable()
+        SystemCatalog.addPlugins(plugins)
         do {
             var command = try Twin.parseAsRoot()
             do {

@@ -20,7 +20,11 @@ public enum IngestPlugin: TwinPlugin {
 
 extension IngestPlugin {
     /// Adds the plugin to `SystemCatalog.standard` for the rest of the process (once;
-    /// further calls do nothing). `twin` does it at start-up; so do the live runner
-    /// and the server, which host live twins.
-    public static func enable() { SystemCatalog.addPlugins([IngestPlugin.self]) }
+    /// further calls do nothing), and lets restores replay ingest journals (states saved
+    /// from live-fed worlds). `twin` does it at start-up; so do the live runner and the
+    /// server, which host live twins.
+    public static func enable() {
+        SystemCatalog.addPlugins([IngestPlugin.self])
+        JournalReplay.register { path, sim in try IngestHub.replayFeed(path: path, into: sim) }
+    }
 }

@@ -2,10 +2,12 @@ import TwinRuntime
 import Foundation
 
 /// A live twin: a simulation, its ingest hub and journal, and checkpoints, so a
-/// killed process restarts where it was. `open` restores the last checkpoint (or
-/// loads the scene), then `IngestHub.recover` replays the journal onto it; from
-/// there, stepping takes the same messages at the same steps as a run that never
-/// stopped, so both end in the same state (same state hash).
+/// killed process restarts where it was. `open` replays the journal's messages at the
+/// steps they were taken at (up to the last checkpoint, together with the recorded
+/// commands it lists; then past it), so stepping on takes the same messages at the
+/// same steps as a run that never stopped, and both end in the same state (same
+/// state hash). A checkpoint names the journal and lists no live-data command, so it
+/// stays small however long the twin runs.
 public final class LiveRunner {
     public let sim: Simulation
     public let hub: IngestHub
@@ -23,17 +25,35 @@ public final class LiveRunner {
                             options: SceneLoadOptions = .init(), capacity: Int = 100_000, durable: Bool = true) throws -> LiveRunner {
         IngestPlugin.enable()
         let loader = SceneLoader()
+        let journal = try IngestJournal(path: journalPath, durable: durable)
+        var hub: IngestHub?
+        func liveHub(_ sim: Simulation) throws -> IngestHub {
+            let h = IngestHub(simulation: sim, journal: journal, capacity: capacity)
+            try h.recover(sim)
+            hub = h
+            return h
+        }
         let sim: Simulation
         if let statePath, FileManager.default.fileExists(atPath: statePath) {
-            sim = try loader.restore(try Checkpoint.read(file: statePath), workers: options.workers)
+            let checkpoint = try Checkpoint.read(file: statePath)
+            if let named = checkpoint.journal, named != Self.absolute(journalPath) {
+                throw CheckpointError(file: statePath, message: "the state was saved with the ingest journal \(named), not \(Self.absolute(journalPath))")
+            }
+            // The live hub replays its own journal into the restore, its commands staying journaled.
+            sim = try loader.restore(checkpoint, workers: options.workers, journal: { _, sim in
+                let h = try liveHub(sim)
+                return { h.pump($0) }
+            })
+            // A state that listed its live commands (saved before they were journaled):
+            // the journal's messages up to it are in the world already.
+            if checkpoint.journal == nil { sim.journalFrom = sim.stepCount }
         } else {
             sim = try loader.load(file: scene, options: options)
         }
-        let journal = try IngestJournal(path: journalPath, durable: durable)
-        let hub = IngestHub(simulation: sim, journal: journal, capacity: capacity)
-        try hub.recover(sim)
-        return LiveRunner(sim: sim, hub: hub, statePath: statePath, checkpointEvery: checkpointEvery)
+        return LiveRunner(sim: sim, hub: try hub ?? liveHub(sim), statePath: statePath, checkpointEvery: checkpointEvery)
     }
+
+    static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     /// One step: due messages into the world, the step, a checkpoint when due.
     public func step() throws {

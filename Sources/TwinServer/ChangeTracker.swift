@@ -7,8 +7,14 @@ import TwinRuntime
 struct ChangeTracker {
     private var lastTick: UInt32 = 0
     private var lastCommand = 0
+    private var lastJournaled = (applied: 0, rejected: 0)
 
-    mutating func reset(at tick: UInt32, commandsSeen: Int = 0) { lastTick = tick; lastCommand = commandsSeen }
+    /// The next delta starts from `sim` as it is now.
+    mutating func reset(to sim: Simulation) {
+        lastTick = sim.world.changeTick
+        lastCommand = sim.commandLog.count
+        lastJournaled = (sim.journaledApplied, sim.journaledRejected)
+    }
 
     mutating func delta(of sim: Simulation) -> StreamDelta {
         let world = sim.world
@@ -26,9 +32,14 @@ struct ChangeTracker {
         ])
         let records = changes.compactMap { Self.record($0.entity, world, changed: $0.fields) }
         let log = sim.commandLog
-        let events = Self.events(log[min(lastCommand, log.count)...])
+        var events = Self.events(log[min(lastCommand, log.count)...])
+        let journaled = (applied: sim.journaledApplied, rejected: sim.journaledRejected)
+        if journaled != lastJournaled {
+            events.append(Self.liveSummary(applied: journaled.applied - lastJournaled.applied, rejected: journaled.rejected - lastJournaled.rejected))
+        }
         lastTick = world.changeTick
         lastCommand = log.count
+        lastJournaled = journaled
         return StreamDelta(step: sim.stepCount, time: sim.time, keyframe: false, records: records, removed: removed,
                            spawned: added.map { Self.spawned($0, world) }, kpis: sim.kpis, events: events)
     }
@@ -90,6 +101,12 @@ struct ChangeTracker {
             ("rejectionsListed", .number(Double(min(rejected.count, eventsListed)))),
         ])
         return [summary] + rejected.prefix(eventsListed).map(event)
+    }
+
+    /// Live-data commands since the last delta: counted only (each refusal is a dead
+    /// letter, listed by the ingest API).
+    static func liveSummary(applied: Int, rejected: Int) -> JSONValue {
+        .object([("type", .string("live.summary")), ("applied", .number(Double(applied))), ("rejected", .number(Double(rejected)))])
     }
 
     private static func event(_ c: AppliedCommand) -> JSONValue {

@@ -90,7 +90,7 @@ public final class HostedWorld: @unchecked Sendable {
             playing: false, speed: 1, entities: 0, pendingSteps: 0, lagSeconds: 0, commandsQueued: 0, kpis: [])
         publishStatus(lag: 0)
         history.append(step: simulation.stepCount, time: simulation.time, kpis: simulation.kpis)
-        tracker.reset(at: simulation.world.changeTick)
+        tracker.reset(to: simulation)
         let thread = Thread { [self] in self.loop() }
         thread.name = "world \(id)"
         thread.start()
@@ -274,7 +274,7 @@ public final class HostedWorld: @unchecked Sendable {
         if streams.hasViewers {
             streams.publish(tracker.delta(of: sim))
         } else {
-            tracker.reset(at: sim.world.changeTick)
+            tracker.reset(to: sim)
         }
     }
 
@@ -291,7 +291,7 @@ public final class HostedWorld: @unchecked Sendable {
                 history.clear()
                 history.append(step: 0, time: 0, kpis: fresh.kpis)
             }
-            tracker.reset(at: fresh.world.changeTick)
+            tracker.reset(to: fresh)
             streams.resync()
             publishStatus(lag: 0)
         } catch {

@@ -68,6 +68,8 @@ extension API {
                 let page = log[start..<min(log.count, start + Self.maxPage)]
                 return .object([
                     ("total", .number(Double(log.count))),
+                    // Live-data commands are counted, not listed: their messages are in the ingest journal.
+                    ("live", .object([("applied", .number(Double(sim.journaledApplied))), ("rejected", .number(Double(sim.journaledRejected)))])),
                     ("commands", .array(page.map { c in
                         .object([("step", .number(Double(c.step))), ("command", c.command.json),
                                  ("applied", .bool(c.rejection == nil))]

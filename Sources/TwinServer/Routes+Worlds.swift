@@ -92,7 +92,10 @@ extension API {
         router.get("/api/worlds/:id/state") { request, context in
             try self.authorize(request, .read)
             let w = try self.world(context)
-            let checkpoint = try await w.read { $0.checkpoint() }
+            var checkpoint = try await w.read { $0.checkpoint() }
+            // A live-fed world's state names its journal, which is only here: the file
+            // sent lists the journal's commands instead, so it restores anywhere.
+            if checkpoint.journal != nil { checkpoint = try await Self.restore(checkpoint).checkpoint() }
             var headers = Self.stepHeaders(checkpoint.step)
             headers[.contentDisposition] = "attachment; filename=\"\(w.id)-\(checkpoint.step).json\""
             return API.bytes(Array(JSONWriter.string(checkpoint.json).utf8), type: "application/json", headers: headers)

@@ -151,6 +151,41 @@ struct CheckpointTests {
         #expect(throws: CheckpointError.self) { try SceneLoader().restore(bare) }
     }
 
+    @Test("journaled commands stay out of the checkpoint; a restore takes them from the journal's feed and puts each recorded command back at its place among them")
+    func journaledFeed() throws {
+        let velocity = { (v: [Double]) in WorldCommand.set(entity: .name("cart"), component: "Velocity", value: .array(v.map { .number($0) })) }
+        let (a, c, b) = (velocity([1, 0, 0]), velocity([0, 2, 0]), velocity([0, 0, 3]))
+        let f = try SceneFixture(json: controlScene)
+        f.simulation.journalFile = "/feeds/cart.sqlite"
+        f.run(steps: 3)
+        _ = f.simulation.commandQueue.enqueueNumbered(contentsOf: [a], journaled: true)
+        f.simulation.commandQueue.enqueue(c)
+        _ = f.simulation.commandQueue.enqueueNumbered(contentsOf: [b], journaled: true)
+        f.run(steps: 10)
+        let saved = try Checkpoint.decode(Array(JSONWriter.string(f.simulation.checkpoint().json).utf8))
+        #expect(saved.journal == "/feeds/cart.sqlite")
+        #expect(saved.commands.map { "\($0.step) \($0.index) \(JSONWriter.string($0.command.json)) \($0.rejection ?? "")" }
+                == ["3 1 \(JSONWriter.string(c.json)) "])
+        #expect(f.simulation.journaledApplied == 2)
+        var opened: [String] = []
+        let feed: JournalFeedMaker = { path, _ in
+            opened.append(path)
+            return { sim in
+                if sim.stepCount == 3 {
+                    _ = sim.commandQueue.enqueueNumbered(contentsOf: [a], journaled: true)
+                    _ = sim.commandQueue.enqueueNumbered(contentsOf: [b], journaled: true)
+                }
+            }
+        }
+        let copy = try SceneLoader().restore(saved, journal: feed)
+        #expect(opened == ["/feeds/cart.sqlite"])
+        #expect(copy.world.stateHash() == f.world.stateHash() && copy.commandLog == saved.commands)
+        // Its place matters: after the last journaled command, the cart would keep c's velocity.
+        var moved = saved
+        moved.commands[0].index = 2
+        #expect(throws: CheckpointError.self) { try SceneLoader().restore(moved, journal: feed) }
+    }
+
     @Test("an edited scene no longer reproduces the checkpoint: an error, not another world")
     func editedSceneFails() throws {
         var (_, checkpoint) = try liveRun()

@@ -212,7 +212,7 @@ struct StreamTests {
 struct CommandEventTests {
     static func applied(_ n: Int, rejectedEvery k: Int) -> ArraySlice<AppliedCommand> {
         ArraySlice((0..<n).map { i in
-            AppliedCommand(step: Int64(10 + i / 10), command: .despawn(entity: .name("e-\(i)")),
+            AppliedCommand(step: Int64(10 + i / 10), index: i % 10, command: .despawn(entity: .name("e-\(i)")),
                            rejection: i % k == 0 ? "no live e-\(i)" : nil)
         })
     }

@@ -41,6 +41,9 @@ public final class IngestHub: @unchecked Sendable {
     /// After `recover`: messages already taken at a step the restored world has not
     /// reached yet, with that step.
     private var scheduled: [(step: Int64, items: [Pending])] = []
+    /// Entries of `scheduled` taken so far, and the messages in the rest.
+    private var scheduledHead = 0
+    private var scheduledMessages = 0
 
     /// Group commit: batches waiting for the commit in progress to finish.
     private let group = NSCondition()
@@ -53,29 +56,57 @@ public final class IngestHub: @unchecked Sendable {
     /// commands and the message sequence number of each (-1: none).
     private var inFlight: [(first: UInt64, seqs: [Int64])] = []
     private var refusedByWorld: [(seq: Int64, reason: String)] = []
+    /// Set by `recover`: before this step the world has the journal's effect already
+    /// (a replay from an older state), so pumps there do nothing.
+    private var resumeStep: Int64 = 0
     /// Messages taken into the world so far (simulation thread).
     public private(set) var takenCount = 0
     /// Clock for `receivedAt` (tests fix it).
     let clock: @Sendable () -> Double
+    /// The live hub of its journal: its commands are queued as journaled (the journal
+    /// can produce them again) and it records pumps and dead letters. A replay hub
+    /// (`replayFeed`) queues them as recorded commands and writes nothing.
+    private let journaling: Bool
 
-    public init(bindings: [Binding], journal: IngestJournal, dt: Double, capacity: Int = 100_000,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public convenience init(bindings: [Binding], journal: IngestJournal, dt: Double, capacity: Int = 100_000,
+                            clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.init(bindings: bindings, journal: journal, dt: dt, capacity: capacity, clock: clock, journaling: true)
+    }
+
+    private init(bindings: [Binding], journal: IngestJournal, dt: Double, capacity: Int,
+                 clock: @escaping @Sendable () -> Double, journaling: Bool) {
         self.bindings = bindings; self.journal = journal; self.dt = dt; self.capacity = max(1, capacity); self.clock = clock
+        self.journaling = journaling
         refs = bindings.map(BindingRef.init)
         binder = LiveBinder(bindings: refs, dt: dt)
     }
 
-    /// A hub for a loaded simulation: its scene's `bindings`, and its command
-    /// observer hooked up so refused commands are dead-lettered.
+    /// The live hub of a loaded simulation: its scene's `bindings`, its command
+    /// observer hooked up so refused commands are dead-lettered, and the journal named
+    /// as the simulation's (checkpoints refer to it instead of listing live commands).
     public convenience init(simulation sim: Simulation, journal: IngestJournal, capacity: Int = 100_000,
                             clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.init(bindings: sim.world.resource(LiveBindings.self)?.list ?? [], journal: journal, dt: sim.dt,
                   capacity: capacity, clock: clock)
+        sim.journalFile = journal.path
         sim.rejectionObservers.append { [weak self] ticket, refused in self?.observe(ticket, refused) }
     }
 
+    /// Replays the journal at `path` into `sim` — a restore of a state saved from the
+    /// world that journal fed (a fork, a saved state) — as recorded commands, at the
+    /// steps its messages were taken at. Reads the journal only.
+    public static func replayFeed(path: String, into sim: Simulation) throws -> JournalFeed {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckpointError(file: path, message: "the state was saved from a live-fed world and needs this ingest journal, which does not exist")
+        }
+        let hub = IngestHub(bindings: sim.world.resource(LiveBindings.self)?.list ?? [], journal: try IngestJournal(readingOnly: path),
+                            dt: sim.dt, capacity: 1, clock: { 0 }, journaling: false)
+        try hub.recover(sim)
+        return { hub.pump($0) }
+    }
+
     /// Messages accepted and waiting for the world.
-    public var pendingCount: Int { lock.withLock { pending.count - pendingHead + reserved + scheduled.reduce(0) { $0 + $1.items.count } } }
+    public var pendingCount: Int { lock.withLock { pending.count - pendingHead + reserved + scheduledMessages } }
 
     // MARK: Sources' side
 
@@ -202,13 +233,19 @@ public final class IngestHub: @unchecked Sendable {
     /// Call on the simulation's thread, right before `step()`.
     public func pump(_ sim: Simulation) {
         let step = sim.stepCount
-        let taken: [Pending] = lock.withLock {
+        guard step >= resumeStep else { return }
+        let (taken, replayed): ([Pending], Bool) = lock.withLock {
             nextStep = step + 1
-            if let first = scheduled.first, first.step <= step {
-                scheduled.removeFirst()
-                return first.items
+            if scheduledHead < scheduled.count {
+                let first = scheduled[scheduledHead]
+                guard first.step <= step else { return ([], true) }
+                // A replay from step 0 takes every pump of the journal: no shifting.
+                scheduled[scheduledHead].items = []
+                scheduledHead += 1
+                scheduledMessages -= first.items.count
+                if scheduledHead == scheduled.count { scheduled = []; scheduledHead = 0 }
+                return (first.items, true)
             }
-            guard scheduled.isEmpty else { return [] }
             var end = pendingHead
             while end < pending.count, (pending[end].dueStep ?? step) <= step { end += 1 }
             let out = Array(pending[pendingHead..<end])
@@ -216,7 +253,7 @@ public final class IngestHub: @unchecked Sendable {
             if pendingHead > 4096 && pendingHead * 2 > pending.count {
                 pending.removeFirst(pendingHead); pendingHead = 0
             }
-            return out
+            return (out, false)
         }
         takenCount += taken.count
         binder.resolveTargets { sim.fieldTarget(component: $0, path: $1) }
@@ -233,27 +270,30 @@ public final class IngestHub: @unchecked Sendable {
         if !out.commands.isEmpty {
             // The queue is bounded by our own capacity; should another producer have
             // filled it, the commands wait for the next step rather than vanish.
-            var first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands)
+            var first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands, journaled: journaling)
             while first == nil {
                 Thread.sleep(forTimeInterval: 0.001)
-                first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands)
+                first = sim.commandQueue.enqueueNumbered(contentsOf: out.commands, journaled: journaling)
             }
             if let first { inFlight.append((first, out.seqs)) }
         }
+        guard journaling else { return }
         let dead = out.deadLetters + refusedByWorld
         refusedByWorld.removeAll()
-        if let last = taken.last { try? journal.recordPump(step: step, lastSeq: last.seq) }
+        // A replayed pump's step is in the journal already.
+        if !replayed, let last = taken.last { try? journal.recordPump(step: step, lastSeq: last.seq) }
         try? journal.deadLetter(dead)
     }
 
     /// Rebuilds the bindings' state after a restart: `sim` is the restored world
-    /// (from a checkpoint, or the scene's start). Messages taken before its step are
-    /// replayed into the bindings only (the checkpoint holds their effect); messages
-    /// taken at later steps are scheduled there again; the rest wait as pending.
+    /// (from a checkpoint, or the scene's start). Messages taken before its step (or
+    /// before `sim.journalFrom`) are replayed into the bindings only (the world holds
+    /// their effect); messages taken at later steps are scheduled there again; the
+    /// rest wait as pending.
     public func recover(_ sim: Simulation) throws {
         let pumps = try journal.pumps()
         let rows = try journal.messages(after: 0)
-        let restored = sim.stepCount
+        let restored = max(sim.stepCount, sim.journalFrom)
         var i = 0
         var discard = LiveBinder.Output()
         let entities = EntityLookup(sim)
@@ -277,10 +317,13 @@ public final class IngestHub: @unchecked Sendable {
             }
         }
         binder.advance(through: restored - 1)
+        resumeStep = restored
         let rest = rows[i...].compactMap(pendingItem)
         lock.withLock {
             nextStep = restored
             scheduled = later
+            scheduledHead = 0
+            scheduledMessages = later.reduce(0) { $0 + $1.items.count }
             pending = rest + pending[pendingHead...]
             pendingHead = 0
         }

@@ -40,6 +40,21 @@ public final class IngestJournal: @unchecked Sendable {
         }
     }
 
+    /// Opens a journal only to read it (a restore replaying another world's journal,
+    /// which may be live and writing).
+    public init(readingOnly path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.readonly = true
+        db = try DatabaseQueue(path: path, configuration: config)
+        nextSeq = try db.read { db in
+            guard try db.tableExists("batches"), try db.tableExists("pumps") else {
+                throw CheckpointError(file: path, message: "not an ingest journal (no batches or pumps)")
+            }
+            return try Int64.fetchOne(db, sql: "SELECT MAX(first_seq + count) FROM batches") ?? 1
+        }
+    }
+
     /// The sequence number the next accepted message gets (writes are serialised).
     private var nextSeq: Int64
 

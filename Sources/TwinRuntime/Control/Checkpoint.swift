@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Where a simulation came from: the scene's bytes and the options it was loaded
 /// with. Enough to load it again (reset) or to rebuild any later state.
@@ -21,6 +22,14 @@ public struct SceneOrigin: Sendable {
 /// changed scene file or engine that no longer reproduces the run is an error, never
 /// a silently different world. The price is time: restoring costs about as many
 /// steps as were run (a day of a live twin at 20 Hz is 1.7 M steps).
+///
+/// ## Live data stays in its journal
+/// A live-fed world applies thousands of commands a second, all of them already kept
+/// in its ingest journal with the step each message was taken at. Its checkpoint lists
+/// only the recorded commands (API calls and the like) and names the journal
+/// (`journal`); a restore replays the journal's messages through the bindings at their
+/// steps and puts each recorded command back at its place among them (`index`). So a
+/// live twin's checkpoint and memory grow with what people do, not with the feed.
 public struct Checkpoint: Sendable {
     public static let format = "twin-state/1"
 
@@ -32,24 +41,36 @@ public struct Checkpoint: Sendable {
     public var parameterOverrides: [String: JSONValue]
     /// Steps completed at the checkpoint.
     public var step: Int64
-    /// Every external command up to `step`, with the step it applied at.
+    /// Every recorded external command up to `step`, with the step it applied at and
+    /// its place among that step's commands.
     public var commands: [AppliedCommand]
+    /// The ingest journal whose messages the world took too (absolute path), when it
+    /// was fed live; their commands are not in `commands`.
+    public var journal: String?
+    /// The first step whose journal messages are not in `commands` (a world restored
+    /// from a state that listed its live commands, then fed on); 0 for most.
+    public var journalFrom: Int64 = 0
     public var stateHash: UInt64
 
     public var json: JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("format", .string(Self.format)),
             ("sceneFile", .string(sceneFile)),
             ("seed", .string(String(seed))),
             ("parameterOverrides", .object(parameterOverrides.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })),
             ("step", .number(Double(step))),
             ("stateHash", .string(StableHasher.hex(stateHash))),
-            ("commands", .array(commands.map { c in
-                .object([("step", .number(Double(c.step))), ("command", c.command.json)]
-                    + (c.rejection.map { [("rejected", JSONValue.string($0))] } ?? []))
-            })),
-            ("sceneText", .string(sceneText)),
-        ])
+        ]
+        if let journal { members.append(("journal", .string(journal))) }
+        if journalFrom > 0 { members.append(("journalFrom", .number(Double(journalFrom)))) }
+        let list: [JSONValue] = commands.map { c in
+            var entry: [(String, JSONValue)] = [("step", .number(Double(c.step))), ("index", .number(Double(c.index))), ("command", c.command.json)]
+            if let why = c.rejection { entry.append(("rejected", .string(why))) }
+            return .object(entry)
+        }
+        members.append(("commands", .array(list)))
+        members.append(("sceneText", .string(sceneText)))
+        return .object(members)
     }
 
     public func write(to path: String) throws {
@@ -84,23 +105,42 @@ public struct Checkpoint: Sendable {
             guard let m = o.members else { throw fail("$.parameterOverrides", "expected an object") }
             for x in m { overrides[x.key] = x.value }
         }
+        var journal: String?
+        if let j = root["journal"] {
+            guard let path = j.stringValue, !path.isEmpty else { throw fail("$.journal", "expected the ingest journal's path") }
+            journal = path
+        }
+        var journalFrom: Int64 = 0
+        if let x = root["journalFrom"] {
+            guard let d = x.doubleValue, d >= 0, d <= stepValue, d == d.rounded() else { throw fail("$.journalFrom", "expected an integer step from 0 to \"step\"") }
+            journalFrom = Int64(d)
+        }
         guard let list = root["commands"]?.elements else { throw fail("$.commands", "expected an array") }
         var commands: [AppliedCommand] = []
         commands.reserveCapacity(list.count)
-        var last: Int64 = 0
+        var last: Int64 = 0, lastIndex = -1
         for (i, item) in list.enumerated() {
             guard let s = item["step"]?.doubleValue, s >= 0, s == s.rounded(), Int64(s) >= last, s < stepValue
             else { throw fail("$.commands[\(i)].step", "expected an integer step, non-decreasing and below \"step\"") }
+            if Int64(s) > last { lastIndex = -1 }
+            // Files written before places were kept list a step's commands in order.
+            var index = lastIndex + 1
+            if let x = item["index"] {
+                guard let d = x.doubleValue, d == d.rounded(), d > Double(lastIndex), d < 0x1p31
+                else { throw fail("$.commands[\(i)].index", "expected an integer, increasing within a step") }
+                index = Int(d)
+            }
             guard let c = item["command"] else { throw fail("$.commands[\(i)]", "missing \"command\"") }
             let command: WorldCommand
             do { command = try WorldCommand.decode(c, path: [.key("commands"), .index(i), .key("command")]) } catch {
                 throw CheckpointError(file: file, message: error.description)
             }
             last = Int64(s)
-            commands.append(AppliedCommand(step: last, command: command, rejection: item["rejected"]?.stringValue))
+            lastIndex = index
+            commands.append(AppliedCommand(step: last, index: index, command: command, rejection: item["rejected"]?.stringValue))
         }
         return Checkpoint(sceneFile: sceneFile, sceneText: sceneText, seed: seed, parameterOverrides: overrides,
-                          step: Int64(stepValue), commands: commands, stateHash: hash)
+                          step: Int64(stepValue), commands: commands, journal: journal, journalFrom: journalFrom, stateHash: hash)
     }
 }
 
@@ -108,6 +148,7 @@ public struct CheckpointError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var message: String
     public var description: String { "\(file): \(message)" }
+    public init(file: String, message: String) { self.file = file; self.message = message }
 }
 
 extension Simulation {
@@ -118,24 +159,56 @@ extension Simulation {
         return Checkpoint(
             sceneFile: file, sceneText: String(decoding: origin.bytes, as: UTF8.self), seed: seed,
             parameterOverrides: origin.options.parameterOverrides, step: stepCount, commands: commandLog,
-            stateHash: world.stateHash())
+            journal: journalFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+            journalFrom: journalFile == nil ? 0 : journalFrom, stateHash: world.stateHash())
+    }
+}
+
+/// Replays a live-fed world's journal during a restore: called before each replayed
+/// step, it queues the commands the journal's messages produced at that step.
+public typealias JournalFeed = (Simulation) -> Void
+/// Opens a feed over the ingest journal at `path` for `sim`, a restore's newly loaded
+/// world; throws when the journal cannot be read.
+public typealias JournalFeedMaker = (_ path: String, _ sim: Simulation) throws -> JournalFeed
+
+/// Where restores find a feed for checkpoints that name a journal: the ingest plugin
+/// registers one (TwinRuntime cannot read journals).
+public enum JournalReplay {
+    private static let maker = Mutex<(@Sendable (String, Simulation) throws -> JournalFeed)?>(nil)
+    public static func register(_ make: @escaping @Sendable (_ path: String, _ sim: Simulation) throws -> JournalFeed) {
+        maker.withLock { $0 = make }
+    }
+    static var registered: JournalFeedMaker? {
+        let m: (@Sendable (String, Simulation) throws -> JournalFeed)? = maker.withLock { $0 }
+        guard let m else { return nil }
+        return { path, sim in try m(path, sim) }
     }
 }
 
 extension SceneLoader {
     /// Rebuilds the state a checkpoint describes by loading its scene and replaying
-    /// its commands; `progress` gets (done, total) steps now and then. Fails when the
-    /// replayed world's hash differs from the checkpoint's.
-    public func restore(_ c: Checkpoint, workers: Int = 1, progress: ((Int64, Int64) -> Void)? = nil) throws -> Simulation {
+    /// its commands — and, when it names an ingest journal, that journal's messages
+    /// through `journal` (default: the registered `JournalReplay`), whose commands
+    /// then count as recorded ones of the new world. `progress` gets (done, total)
+    /// steps now and then. Fails when the replayed world's hash differs from the
+    /// checkpoint's.
+    public func restore(_ c: Checkpoint, workers: Int = 1, journal: JournalFeedMaker? = nil,
+                        progress: ((Int64, Int64) -> Void)? = nil) throws -> Simulation {
         let options = SceneLoadOptions(seed: c.seed, parameterOverrides: c.parameterOverrides, workers: workers)
         let sim = try load(bytes: Array(c.sceneText.utf8), file: c.sceneFile, options: options)
-        var next = 0
+        var feed: JournalFeed?
+        if let path = c.journal {
+            guard let make = journal ?? JournalReplay.registered else {
+                throw CheckpointError(file: c.sceneFile, message:
+                    "the state was saved from a live-fed world: its live data is in the ingest journal \(path), which only the ingest plugin replays")
+            }
+            sim.journalFrom = c.journalFrom
+            feed = try make(path, sim)
+        }
+        sim.replaying = c.commands.sorted { ($0.step, $0.index) < ($1.step, $1.index) }
         let every = max(1, c.step / 100)
         while sim.stepCount < c.step {
-            while next < c.commands.count, c.commands[next].step == sim.stepCount {
-                sim.commandQueue.enqueue(c.commands[next].command)
-                next += 1
-            }
+            feed?(sim)
             sim.step()
             if let progress, sim.stepCount % every == 0 { progress(sim.stepCount, c.step) }
         }

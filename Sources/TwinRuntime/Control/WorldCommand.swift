@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Which entity an external command means: its 64-bit handle (`Entity.id`) or its
 /// scene `Name`. In JSON a number is a handle and a string is a name.
@@ -134,76 +133,17 @@ public enum WorldCommand: Hashable, Sendable {
 }
 
 /// A command as it was applied: the step it was applied at (before that step's
-/// systems ran) and what became of it.
+/// systems ran), its place among that step's commands, and what became of it.
 public struct AppliedCommand: Hashable, Sendable {
     public var step: Int64
+    /// How many external commands the step applied before this one, journaled ones
+    /// included (a replay puts it back at the same place among them).
+    public var index: Int
     public var command: WorldCommand
     /// Nil when applied; otherwise why it was rejected (the world is unchanged).
     public var rejection: String?
 
-    public init(step: Int64, command: WorldCommand, rejection: String?) {
-        self.step = step; self.command = command; self.rejection = rejection
-    }
-}
-
-/// The thread-safe inbox of a simulation: any thread may `enqueue`; the simulation
-/// drains it at the start of each step. Bounded: past `capacity` waiting commands,
-/// `enqueue` refuses (callers answer "try later" rather than grow memory).
-///
-/// Every command gets a ticket, its number in the order of enqueueing (which is the
-/// order of applying): a producer that keeps the tickets of its commands learns which
-/// of them the world refused (`Simulation.rejectionObservers`) without comparing
-/// commands.
-public final class CommandQueue: Sendable {
-    public let capacity: Int
-    private struct State {
-        var commands: [WorldCommand] = []
-        /// Tickets handed out so far (the next command's ticket).
-        var issued: UInt64 = 0
-    }
-    private let state = Mutex(State())
-
-    public init(capacity: Int = 1 << 20) { self.capacity = max(1, capacity) }
-
-    /// Queues a command for the next step; false when the queue is full.
-    @discardableResult
-    public func enqueue(_ command: WorldCommand) -> Bool {
-        state.withLock { s in
-            guard s.commands.count < capacity else { return false }
-            s.commands.append(command)
-            s.issued += 1
-            return true
-        }
-    }
-
-    /// Queues all or none; false when they do not fit.
-    @discardableResult
-    public func enqueue(contentsOf commands: [WorldCommand]) -> Bool {
-        enqueueNumbered(contentsOf: commands) != nil
-    }
-
-    /// Queues all or none; the first one's ticket (the others follow it), or nil when
-    /// they do not fit.
-    public func enqueueNumbered(contentsOf commands: [WorldCommand]) -> UInt64? {
-        state.withLock { s in
-            guard s.commands.count + commands.count <= capacity else { return nil }
-            let first = s.issued
-            s.commands.append(contentsOf: commands)
-            s.issued += UInt64(commands.count)
-            return first
-        }
-    }
-
-    public var count: Int { state.withLock { $0.commands.count } }
-
-    /// The ticket of the oldest command still waiting (every earlier one was drained).
-    public var firstWaitingTicket: UInt64 { state.withLock { $0.issued - UInt64($0.commands.count) } }
-
-    /// Every waiting command, with the first one's ticket.
-    func drain() -> (first: UInt64, commands: [WorldCommand]) {
-        state.withLock { s in
-            defer { s.commands.removeAll(keepingCapacity: true) }
-            return (s.issued - UInt64(s.commands.count), s.commands)
-        }
+    public init(step: Int64, index: Int, command: WorldCommand, rejection: String?) {
+        self.step = step; self.index = index; self.command = command; self.rejection = rejection
     }
 }

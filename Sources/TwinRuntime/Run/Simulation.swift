@@ -38,9 +38,25 @@ public final class Simulation {
     /// External commands (API, live data) waiting for the next step; any thread may
     /// enqueue.
     public let commandQueue: CommandQueue
-    /// Every external command applied so far, with its step and rejection reason
-    /// (what a checkpoint replays).
+    /// Every recorded external command applied so far (API calls, a fork's commands,
+    /// what a restore replayed), with its step, place and rejection reason: what a
+    /// checkpoint replays. Journaled commands (live data; `CommandQueue`) are only
+    /// counted, so this grows with what people do, not with a feed.
     public private(set) var commandLog: [AppliedCommand] = []
+    /// Journaled commands applied, and refused, so far.
+    public private(set) var journaledApplied = 0
+    public private(set) var journaledRejected = 0
+    /// The ingest journal the journaled commands came from, set by the hub that queues
+    /// them: a checkpoint names it, and a restore replays it.
+    public var journalFile: String?
+    /// The first step whose journal messages reached the world as journaled commands:
+    /// a world restored from a state that listed its live commands took the earlier
+    /// ones as recorded commands, so a replay of the journal must skip them.
+    public var journalFrom: Int64 = 0
+    /// During a restore: the checkpoint's recorded commands, in (step, index) order,
+    /// each put back at its place among its step's commands; `replayHead` are done.
+    var replaying: [AppliedCommand] = []
+    private var replayHead = 0
     /// Called for each external command the world refused, right after, with its
     /// queue ticket (`CommandQueue.enqueueNumbered`).
     public var rejectionObservers: [(_ ticket: UInt64, _ refused: AppliedCommand) -> Void] = []
@@ -104,23 +120,49 @@ public final class Simulation {
     }
 
     /// Applies what the command queue holds, in queue order, before any system of
-    /// this step runs (the start of the `commands` phase).
+    /// this step runs (the start of the `commands` phase); during a restore, the
+    /// recorded commands of this step go in at their places.
     private func applyExternalCommands() {
-        var (ticket, pending) = commandQueue.drain()
-        guard !pending.isEmpty else { return }
+        var (ticket, pending, journaled) = commandQueue.drain()
+        guard !pending.isEmpty || replayDue else { return }
         world.advanceChangeTick()
         // Taken out from the end (popLast moves, iterating copies), hence reversed.
         pending.reverse()
-        while let c = pending.popLast() {
+        var index = 0, position = 0, run = 0
+        while true {
+            if replayDue, replaying[replayHead].index <= index || pending.isEmpty {
+                let c = replaying[replayHead].command
+                replayHead += 1
+                commandLog.append(AppliedCommand(step: stepCount, index: index, command: c, rejection: applier.apply(c)))
+                index += 1
+                continue
+            }
+            guard let c = pending.popLast() else { break }
+            while run < journaled.count, journaled[run].upperBound <= position { run += 1 }
             let rejection = applier.apply(c)
-            commandLog.append(AppliedCommand(step: stepCount, command: c, rejection: rejection))
-            if rejection != nil {
-                for observe in rejectionObservers { observe(ticket, commandLog[commandLog.count - 1]) }
+            if run < journaled.count, journaled[run].contains(position) {
+                if let rejection {
+                    journaledRejected += 1
+                    let refused = AppliedCommand(step: stepCount, index: index, command: c, rejection: rejection)
+                    for observe in rejectionObservers { observe(ticket, refused) }
+                } else {
+                    journaledApplied += 1
+                }
+            } else {
+                commandLog.append(AppliedCommand(step: stepCount, index: index, command: c, rejection: rejection))
+                if rejection != nil {
+                    for observe in rejectionObservers { observe(ticket, commandLog[commandLog.count - 1]) }
+                }
             }
             ticket += 1
+            position += 1
+            index += 1
         }
+        if replayHead == replaying.count, !replaying.isEmpty { replaying = []; replayHead = 0 }
         world.applyCommands()
     }
+
+    private var replayDue: Bool { replayHead < replaying.count && replaying[replayHead].step == stepCount }
 
     /// The entity a reference names, if it is alive.
     public func entity(_ ref: EntityRef) -> Entity? { applier.resolve(ref) }
