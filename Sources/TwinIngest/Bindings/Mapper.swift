@@ -63,7 +63,7 @@ enum Mapper {
         var out: [MappedUpdate] = []
         for (i, ref) in bindings.enumerated() {
             guard (ref.binding.source == nil || ref.binding.source == m.source) && ref.binding.topic.matches(m.topic) else { continue }
-            switch map(m, binding: ref.binding, index: i) {
+            switch map(m, binding: ref, index: i) {
             case .success(let u): out.append(u)
             case .failure(let r): return .failure(IngestRejection("binding \"\(ref.binding.name)\": \(r.reason)"))
             }
@@ -72,31 +72,33 @@ enum Mapper {
         return .success(out)
     }
 
-    static func map(_ m: IngestMessage, binding b: borrowing Binding, index: Int) -> Result<MappedUpdate, IngestRejection> {
-        guard let idValue = b.id.value(in: m) else { return .failure(IngestRejection("no id at \(b.id)")) }
+    /// One binding's reading of a message. Takes the binding's reference: a `Binding`
+    /// passed on (even `borrowing`) was copied per message, retaining all its members.
+    static func map(_ m: IngestMessage, binding ref: BindingRef, index: Int) -> Result<MappedUpdate, IngestRejection> {
+        guard let idValue = ref.binding.id.value(in: m) else { return .failure(IngestRejection("no id at \(ref.binding.id)")) }
         let externalId: String
         if let s = idValue.stringValue, !s.isEmpty { externalId = s }
         else if let d = idValue.doubleValue, d == d.rounded(), abs(d) < 0x1p53 { externalId = String(Int64(d)) }
-        else { return .failure(IngestRejection("the id at \(b.id) must be a non-empty string or an integer, found \(idValue.kindDescription)")) }
-        let name = b.lookup[externalId] ?? (b.entityPrefix + externalId)
+        else { return .failure(IngestRejection("the id at \(ref.binding.id) must be a non-empty string or an integer, found \(idValue.kindDescription)")) }
+        let name = ref.binding.lookup[externalId] ?? (ref.binding.entityPrefix + externalId)
 
         var time = m.receivedAt
-        if let t = b.time {
+        if let t = ref.binding.time {
             guard let tv = t.value(in: m) else { return .failure(IngestRejection("no timestamp at \(t)")) }
-            if let d = tv.doubleValue { time = d * b.timeScale }
+            if let d = tv.doubleValue { time = d * ref.binding.timeScale }
             else if let s = tv.stringValue, let d = Timestamps.parseISO8601(s) { time = d }
             else { return .failure(IngestRejection("the timestamp at \(t) must be Unix seconds or ISO 8601, found \(JSONWriter.string(tv))")) }
             guard time.isFinite else { return .failure(IngestRejection("the timestamp at \(t) is not finite")) }
-            if time > m.receivedAt + b.maxFuture {
-                return .failure(IngestRejection("timestamp \(Timestamps.iso(time)) is more than \(JSONWriter.formatNumber(b.maxFuture)) s ahead of the receiving clock (\(Timestamps.iso(m.receivedAt)))"))
+            if time > m.receivedAt + ref.binding.maxFuture {
+                return .failure(IngestRejection("timestamp \(Timestamps.iso(time)) is more than \(JSONWriter.formatNumber(ref.binding.maxFuture)) s ahead of the receiving clock (\(Timestamps.iso(m.receivedAt)))"))
             }
         }
         var values: [MappedValue] = []
-        values.reserveCapacity(b.fields.count)
-        for fi in b.fields.indices {
-            switch value(b.fields[fi], in: m) {
+        values.reserveCapacity(ref.binding.fields.count)
+        for fi in ref.binding.fields.indices {
+            switch value(ref.binding.fields[fi], in: m) {
             case .success(let v): values.append(MappedValue(field: fi, value: v.value, numbers: v.numbers, received: v.received))
-            case .failure(let r): return .failure(IngestRejection("\(b.fields[fi].target): \(r.reason)"))
+            case .failure(let r): return .failure(IngestRejection("\(ref.binding.fields[fi].target): \(r.reason)"))
             }
         }
         return .success(MappedUpdate(binding: index, externalId: externalId, entityName: name, time: time, values: values))

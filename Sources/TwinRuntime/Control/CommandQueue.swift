@@ -69,12 +69,15 @@ public final class CommandQueue: Sendable {
     /// The ticket of the oldest command still waiting (every earlier one was drained).
     public var firstWaitingTicket: UInt64 { state.withLock { $0.issued - UInt64($0.commands.count) } }
 
-    /// Every waiting command, with the first one's ticket and the positions of the
-    /// journaled ones.
-    func drain() -> (first: UInt64, commands: [WorldCommand], journaled: [Range<Int>]) {
+    /// Hands every waiting command to the caller, with the first one's ticket and the
+    /// positions of the journaled ones: the waiting lists are swapped with the caller's
+    /// (empty, with their capacity), so neither side allocates per step.
+    func drain(into commands: inout [WorldCommand], journaled: inout [Range<Int>]) -> UInt64 {
         state.withLock { s in
-            defer { s.commands.removeAll(keepingCapacity: true); s.journaled.removeAll(keepingCapacity: true) }
-            return (s.issued - UInt64(s.commands.count), s.commands, s.journaled)
+            let first = s.issued - UInt64(s.commands.count)
+            swap(&commands, &s.commands)
+            swap(&journaled, &s.journaled)
+            return first
         }
     }
 }

@@ -123,21 +123,31 @@ public final class Simulation {
     /// this step runs (the start of the `commands` phase); during a restore, the
     /// recorded commands of this step go in at their places.
     private func applyExternalCommands() {
-        var (ticket, pending, journaled) = commandQueue.drain()
+        var pending = drained, journaled = drainedRuns
+        drained = []
+        drainedRuns = []
+        var ticket = commandQueue.drain(into: &pending, journaled: &journaled)
+        defer {
+            pending.removeAll(keepingCapacity: true)
+            journaled.removeAll(keepingCapacity: true)
+            drained = pending
+            drainedRuns = journaled
+        }
         guard !pending.isEmpty || replayDue else { return }
         world.advanceChangeTick()
-        // Taken out from the end (popLast moves, iterating copies), hence reversed.
-        pending.reverse()
         var index = 0, position = 0, run = 0
         while true {
-            if replayDue, replaying[replayHead].index <= index || pending.isEmpty {
+            if replayDue, replaying[replayHead].index <= index || position == pending.count {
                 let c = replaying[replayHead].command
                 replayHead += 1
                 commandLog.append(AppliedCommand(step: stepCount, index: index, command: c, rejection: applier.apply(c)))
                 index += 1
                 continue
             }
-            guard let c = pending.popLast() else { break }
+            guard position < pending.count else { break }
+            // Moved out (a trivial command left in its place), not copied: no retains.
+            var c = WorldCommand.despawn(entity: .id(0))
+            swap(&c, &pending[position])
             while run < journaled.count, journaled[run].upperBound <= position { run += 1 }
             let rejection = applier.apply(c)
             if run < journaled.count, journaled[run].contains(position) {
@@ -161,6 +171,10 @@ public final class Simulation {
         if replayHead == replaying.count, !replaying.isEmpty { replaying = []; replayHead = 0 }
         world.applyCommands()
     }
+
+    /// The queue's lists of the last step, emptied, kept for their capacity (`drain`).
+    private var drained: [WorldCommand] = []
+    private var drainedRuns: [Range<Int>] = []
 
     private var replayDue: Bool { replayHead < replaying.count && replaying[replayHead].step == stepCount }
 
