@@ -5,6 +5,25 @@ import Glibc
 import Darwin
 #endif
 
+/// A row's two change ticks, side by side in one array: a row move copies the pair
+/// from one array instead of a tick from each of two (fewer pointers to load and
+/// cache lines to touch on every insert and remove).
+@usableFromInline
+struct RowTicks {
+    /// Tick of the last mutable access or insert (see `ColumnHeader.bulkChanged`).
+    @usableFromInline var changed: UInt32
+    /// Tick at which the component was added to the entity.
+    @usableFromInline var added: UInt32
+
+    @inlinable init(changed: UInt32, added: UInt32) {
+        self.changed = changed
+        self.added = added
+    }
+
+    /// A row inserted at `tick`: added and changed then.
+    @inlinable init(both tick: UInt32) { self.init(changed: tick, added: tick) }
+}
+
 /// The raw state of one column, at a stable address for the column's lifetime so
 /// queries can cache a pointer to it and iterate with no reference counting and no
 /// exclusivity checks.
@@ -13,10 +32,8 @@ struct ColumnHeader {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var count: Int
     @usableFromInline var capacity: Int
-    /// Tick of the last mutable access or insert, per row (see `bulkChanged`).
-    @usableFromInline var changed: UnsafeMutablePointer<UInt32>
-    /// Tick at which the component was added to the entity, per row.
-    @usableFromInline var added: UnsafeMutablePointer<UInt32>
+    /// Each row's change ticks (see `RowTicks` and `bulkChanged`).
+    @usableFromInline var ticks: UnsafeMutablePointer<RowTicks>
     /// Tick of the last mutable pass over the whole column. A row's change tick is
     /// the later of its own `changed` entry and this: a query that visits every row
     /// mutably stamps the column once instead of every row (O(1), not O(n), per
@@ -36,16 +53,27 @@ struct ColumnHeader {
     @usableFromInline let baseOffset: Int
 
     /// The row's change tick: the later of its own and the column's bulk stamp.
-    @inlinable func changeTick(_ row: Int) -> UInt32 {
-        let own = changed[row]
-        return bulkChanged &- own < UInt32.max / 2 ? bulkChanged : own
+    @inlinable func changeTick(_ row: Int) -> UInt32 { effective(ticks[row].changed) }
+
+    /// `own` or the column's bulk stamp, whichever is later.
+    @inlinable @inline(__always)
+    func effective(_ own: UInt32) -> UInt32 { bulkChanged &- own < UInt32.max / 2 ? bulkChanged : own }
+
+    /// Row `row`'s ticks as they leave this column: the change tick made effective.
+    @inlinable @inline(__always)
+    func leavingTicks(_ row: Int) -> RowTicks {
+        var t = ticks[row]
+        t.changed = effective(t.changed)
+        return t
     }
 
     /// Grows a trivial column's storage to hold at least `n` rows. Trivial columns and
     /// all tick arrays live in malloc memory so growth is `realloc`: large blocks are
     /// remapped by the kernel instead of copied and faulted in again (measured: copy
     /// and page faults were half of a 10,000-entity insert).
-    @usableFromInline
+    /// (Never inlined: inlined, the compiler hoisted its size arithmetic out of the row
+    /// move loops, work done on every move for a path taken once per doubling.)
+    @usableFromInline @inline(never)
     mutating func growTrivial(to n: Int) {
         guard n > capacity else { return }
         let c = Swift.max(n, capacity * 2, 16)
@@ -54,11 +82,11 @@ struct ColumnHeader {
         capacity = c
     }
 
-    /// Grows the tick arrays to `c` rows (`capacity` is the caller's to update).
+    /// Grows the tick array to `c` rows (`capacity` is the caller's to update).
     @usableFromInline
     mutating func growTicks(to c: Int) {
-        changed = Self.reallocate(UnsafeMutableRawPointer(changed), bytes: c * 4).assumingMemoryBound(to: UInt32.self)
-        added = Self.reallocate(UnsafeMutableRawPointer(added), bytes: c * 4).assumingMemoryBound(to: UInt32.self)
+        ticks = Self.reallocate(UnsafeMutableRawPointer(ticks), bytes: c * MemoryLayout<RowTicks>.stride)
+            .assumingMemoryBound(to: RowTicks.self)
     }
 
     static func allocate(bytes: Int) -> UnsafeMutableRawPointer { reallocate(nil, bytes: bytes) }
@@ -85,19 +113,25 @@ struct ColumnHeader {
         return q
     }
 
-    /// Moves row `row` of this trivial column to the end of `dest` (same type) and
-    /// fills the hole with the last row.
+    /// Moves row `row` of this trivial column to row `dn` of `dest` (same type; its
+    /// row count, the same for every column of a table, so the caller reads it once)
+    /// and fills the hole with row `last`, this column's last.
     /// (Row arithmetic here wraps instead of trapping: rows and counts are below the
     /// capacity, whose byte size was allocated, so no product or sum can overflow.)
     @inlinable @inline(__always)
-    mutating func moveTrivialRow(_ row: Int, into dest: UnsafeMutablePointer<ColumnHeader>) {
-        let dn = dest.pointee.count
+    mutating func moveTrivialRow(_ row: Int, last: Int, into dest: UnsafeMutablePointer<ColumnHeader>, at dn: Int) {
         if dn == dest.pointee.capacity { dest.pointee.growTrivial(to: dn &+ 1) }
+        moveTrivialRow(row, last: last, intoReserved: dest, at: dn)
+    }
+
+    /// `moveTrivialRow` when `dest` has room for row `dn`.
+    @inlinable @inline(__always)
+    mutating func moveTrivialRow(_ row: Int, last: Int, intoReserved dest: UnsafeMutablePointer<ColumnHeader>, at dn: Int) {
+        assert(last == count - 1 && dn == dest.pointee.count && dn < dest.pointee.capacity, "column rows out of step with the table")
         Self.copyElement(to: dest.pointee.base + dn &* stride, from: base + row &* stride, stride: stride)
-        dest.pointee.changed[dn] = changeTick(row)
-        dest.pointee.added[dn] = added[row]
+        dest.pointee.ticks[dn] = leavingTicks(row)
         dest.pointee.count = dn &+ 1
-        removeTrivialRow(row)
+        removeTrivialRow(row, last: last)
     }
 
     /// Copies one element; components are small, and fixed-size loads for the common
@@ -114,24 +148,32 @@ struct ColumnHeader {
             dst.storeBytes(of: a, as: UInt64.self)
             (dst + tail).storeBytes(of: b, as: UInt64.self)
         case 4: dst.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
-        default:
-            if stride & 3 == 0 && stride <= 64 {
-                let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)
-                for w in 0..<(stride >> 2) { d[w] = s[w] }
-            } else {
-                dst.copyMemory(from: src, byteCount: stride)
-            }
+        default: copyOtherElement(to: dst, from: src, stride: stride)
+        }
+    }
+
+    /// `copyElement` for the other sizes, out of line so the row moves keep their
+    /// registers for the common sizes.
+    @usableFromInline @inline(never)
+    static func copyOtherElement(to dst: UnsafeMutableRawPointer, from src: UnsafeRawPointer, stride: Int) {
+        if stride & 3 == 0 && stride <= 64 {
+            let d = dst.assumingMemoryBound(to: UInt32.self), s = src.assumingMemoryBound(to: UInt32.self)
+            for w in 0..<(stride >> 2) { d[w] = s[w] }
+        } else {
+            dst.copyMemory(from: src, byteCount: stride)
         }
     }
 
     /// Drops row `row` of this trivial column, moving the last row into it.
     @inlinable @inline(__always)
-    mutating func removeTrivialRow(_ row: Int) {
-        let last = count &- 1
+    mutating func removeTrivialRow(_ row: Int) { removeTrivialRow(row, last: count &- 1) }
+
+    /// `removeTrivialRow` with the last row known (`count - 1`).
+    @inlinable @inline(__always)
+    mutating func removeTrivialRow(_ row: Int, last: Int) {
         if row != last {
             Self.copyElement(to: base + row &* stride, from: base + last &* stride, stride: stride)
-            changed[row] = changed[last]
-            added[row] = added[last]
+            ticks[row] = ticks[last]
         }
         count = last
     }
@@ -140,7 +182,11 @@ struct ColumnHeader {
     /// one store when the range covers it).
     @inlinable @inline(__always)
     mutating func markChanged(start: Int, count n: Int, tick: UInt32) {
-        if start == 0 && n == count { bulkChanged = tick } else { (changed + start).update(repeating: tick, count: n) }
+        if start == 0 && n == count {
+            bulkChanged = tick
+        } else {
+            for r in start..<start + n { ticks[r].changed = tick }
+        }
     }
 }
 
@@ -166,14 +212,12 @@ class AnyColumn {
         header.initialize(to: ColumnHeader(
             base: trivial ? ColumnHeader.allocate(bytes: offset) + offset : .allocate(byteCount: 0, alignment: alignment),
             count: 0, capacity: 0,
-            changed: ColumnHeader.allocate(bytes: 0).assumingMemoryBound(to: UInt32.self),
-            added: ColumnHeader.allocate(bytes: 0).assumingMemoryBound(to: UInt32.self), bulkChanged: 0,
+            ticks: ColumnHeader.allocate(bytes: 0).assumingMemoryBound(to: RowTicks.self), bulkChanged: 0,
             stride: stride, alignment: alignment, isTrivial: trivial, baseOffset: offset))
     }
 
     deinit {
-        free(header.pointee.changed)
-        free(header.pointee.added)
+        free(header.pointee.ticks)
         if header.pointee.isTrivial {
             free(header.pointee.base - header.pointee.baseOffset)
         } else {
@@ -183,7 +227,7 @@ class AnyColumn {
     }
 
     @inlinable final var count: Int { header.pointee.count }
-    @inlinable final var addedTicks: UnsafeMutablePointer<UInt32> { header.pointee.added }
+    @inlinable final func addedTick(_ row: Int) -> UInt32 { header.pointee.ticks[row].added }
     @inlinable final func changeTick(_ row: Int) -> UInt32 { header.pointee.changeTick(row) }
 
     @usableFromInline func reserve(_ n: Int) {}
@@ -226,8 +270,7 @@ final class Column<T: Component>: AnyColumn {
         let n = h.pointee.count
         if n == h.pointee.capacity { reserve(n + 1) }
         (h.pointee.base.assumingMemoryBound(to: T.self) + n).initialize(to: value)
-        h.pointee.changed[n] = tick
-        h.pointee.added[n] = tick
+        h.pointee.ticks[n] = RowTicks(both: tick)
         h.pointee.count = n + 1
     }
 
@@ -237,8 +280,7 @@ final class Column<T: Component>: AnyColumn {
         let b = base
         if row != last {
             b[row] = (b + last).move()
-            h.pointee.changed[row] = h.pointee.changed[last]
-            h.pointee.added[row] = h.pointee.added[last]
+            h.pointee.ticks[row] = h.pointee.ticks[last]
         } else {
             (b + last).deinitialize(count: 1)
         }
@@ -252,14 +294,12 @@ final class Column<T: Component>: AnyColumn {
         let h = header
         let b = base
         (d.pointee.base.assumingMemoryBound(to: T.self) + dn).moveInitialize(from: b + row, count: 1)
-        d.pointee.changed[dn] = h.pointee.changeTick(row)
-        d.pointee.added[dn] = h.pointee.added[row]
+        d.pointee.ticks[dn] = h.pointee.leavingTicks(row)
         d.pointee.count = dn + 1
         let last = h.pointee.count - 1
         if row != last {
             (b + row).moveInitialize(from: b + last, count: 1)
-            h.pointee.changed[row] = h.pointee.changed[last]
-            h.pointee.added[row] = h.pointee.added[last]
+            h.pointee.ticks[row] = h.pointee.ticks[last]
         }
         h.pointee.count = last
     }

@@ -4,17 +4,17 @@
 ///
 /// Every table has a `TableRaw` entry in the world's `rawTables` (plain pointers into
 /// the table's own headers), and per component id an optional `MovePlan` for adding and
-/// one for removing that component: the destination table and, for each source column,
-/// the destination column's header (nil: the column is dropped). A plan is made the
+/// one for removing that component: the destination table, for each column the two
+/// tables share the source and destination column headers, and the column the row is
+/// added to or dropped from (the loop has no per-column branch). A plan is made the
 /// first time an edge is taken, and only when every source column is plain data (moves
 /// are byte copies); other tables keep the general path through their typed columns.
 
-/// One source column of a planned move.
+/// One column a planned move carries from the source table to the destination.
 @usableFromInline
 struct MoveStep {
     @usableFromInline let source: UnsafeMutablePointer<ColumnHeader>
-    /// nil: the row is dropped from this column (the removed component).
-    @usableFromInline let destination: UnsafeMutablePointer<ColumnHeader>?
+    @usableFromInline let destination: UnsafeMutablePointer<ColumnHeader>
 }
 
 @usableFromInline
@@ -24,6 +24,8 @@ struct MovePlan {
     @usableFromInline let stepCount: Int
     /// For an add: the destination column of the added component.
     @usableFromInline let added: UnsafeMutablePointer<ColumnHeader>?
+    /// For a remove: the source column of the removed component.
+    @usableFromInline let dropped: UnsafeMutablePointer<ColumnHeader>?
 }
 
 /// A table's hot data as plain pointers (valid for the table's lifetime, which is the
@@ -88,7 +90,7 @@ struct TableRaw {
 
 extension TableHeader {
     /// Grows the entity list to hold at least `n` rows (doubling).
-    @usableFromInline
+    @usableFromInline @inline(never)
     static func reserve(_ h: UnsafeMutablePointer<TableHeader>, _ n: Int) {
         guard n > h.pointee.capacity else { return }
         let c = Swift.max(n, h.pointee.capacity * 2, 16)
@@ -136,41 +138,62 @@ extension World {
             added = dest.columnHeaders[slot]
         }
         let steps = UnsafeMutablePointer<MoveStep>.allocate(capacity: Swift.max(1, n))
+        var stepCount = 0
+        var dropped: UnsafeMutablePointer<ColumnHeader>?
         for k in 0..<n {
             let d = dest.columnIndex(raw: source.rawIDs[k])
-            (steps + k).initialize(to: MoveStep(source: source.columnHeaders[k], destination: d >= 0 ? dest.columnHeaders[d] : nil))
+            if d < 0 {
+                dropped = source.columnHeaders[k]
+                continue
+            }
+            (steps + stepCount).initialize(to: MoveStep(source: source.columnHeaders[k], destination: dest.columnHeaders[d]))
+            stepCount += 1
         }
         let plan = UnsafeMutablePointer<MovePlan>.allocate(capacity: 1)
-        plan.initialize(to: MovePlan(destination: Int32(dest.index), steps: steps, stepCount: n, added: added))
+        plan.initialize(to: MovePlan(
+            destination: Int32(dest.index), steps: steps, stepCount: stepCount, added: added, dropped: dropped))
         raw.pointee.reservePlans(id.raw + 1)
         if adding { raw.pointee.addPlans[id.raw] = plan } else { raw.pointee.removePlans[id.raw] = plan }
     }
 
     /// Moves `e` (at `row` of the table `raw`) along `plan`; returns its new row. The
     /// added column, if any, is left for the caller to append to.
-    @inlinable @inline(__always)
+    ///
+    /// Out of line on purpose: inlined into `insert` and `remove`, its loop kept that
+    /// caller's values live across it and the compiler spilled a dozen of them to the
+    /// stack and back on every call. For the same reason the entity list and records
+    /// are updated before the column loop, so only the rows stay live across it.
+    @usableFromInline @inline(never)
     func movePlanned(_ e: Entity, row: Int, from raw: UnsafeMutablePointer<TableRaw>, _ plan: UnsafeMutablePointer<MovePlan>) -> Int {
-        let steps = plan.pointee.steps
-        for k in 0..<plan.pointee.stepCount {
-            let s = steps[k]
-            if let d = s.destination { s.source.pointee.moveTrivialRow(row, into: d) } else { s.source.pointee.removeTrivialRow(row) }
-        }
+        // Every column of a table has the table's row count (columns the destination
+        // has and the source lacks get their row before or after this call), so both
+        // counts are read once here instead of once per column.
         let sh = raw.pointee.header
         let last = sh.pointee.count &- 1
+        let destination = plan.pointee.destination
+        let dh = rawTables[Int(destination)].header
+        let n = dh.pointee.count
         sh.pointee.count = last
         if row != last {
             let moved = sh.pointee.entities[last]
             sh.pointee.entities[row] = moved
             recordBase[Int(moved.index)].row = Int32(truncatingIfNeeded: row)
         }
-        let destination = plan.pointee.destination
-        let dh = rawTables[Int(destination)].header
-        let n = dh.pointee.count
         if n == dh.pointee.capacity { TableHeader.reserve(dh, n &+ 1) }
         (dh.pointee.entities + n).initialize(to: e)
         dh.pointee.count = n &+ 1
         recordBase[Int(e.index)] = EntityRecord(
             generation: e.generation, table: destination, row: Int32(truncatingIfNeeded: n))
+        let steps = plan.pointee.steps, stepCount = plan.pointee.stepCount
+        // Growth in a loop of its own: a call inside the move loop made the compiler
+        // keep that loop's values on the stack.
+        for k in 0..<stepCount where steps[k].destination.pointee.capacity == n {
+            steps[k].destination.pointee.growTrivial(to: n &+ 1)
+        }
+        for k in 0..<stepCount {
+            steps[k].source.pointee.moveTrivialRow(row, last: last, intoReserved: steps[k].destination, at: n)
+        }
+        if let c = plan.pointee.dropped { c.pointee.removeTrivialRow(row, last: last) }
         return n
     }
 }

@@ -252,7 +252,7 @@ public struct Query<each T: QueryTerm> {
 
     @inlinable @inline(__always)
     static func rowOf<Term: QueryTerm>(_ term: Term.Type, _ column: UnsafeMutablePointer<ColumnHeader>, row: Int, tick: UInt32) -> Term.Row {
-        if Term.isMutable { column.pointee.changed[row] = tick }
+        if Term.isMutable { column.pointee.ticks[row].changed = tick }
         return Term.row(column.pointee.base.assumingMemoryBound(to: Term.Stored.self), row)
     }
 }

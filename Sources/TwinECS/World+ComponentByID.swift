@@ -11,7 +11,7 @@ extension World {
         guard col >= 0 else { return false }
         let c = unsafeDowncast(t.columns[col], to: Column<C>.self)
         guard body(&c.base[Int(rec.row)]) else { return false }
-        c.header.pointee.changed[Int(rec.row)] = changeTick
+        c.header.pointee.ticks[Int(rec.row)].changed = changeTick
         return true
     }
 

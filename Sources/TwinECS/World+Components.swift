@@ -83,8 +83,7 @@ extension World {
         let n = h.pointee.count
         if n == h.pointee.capacity { b.columns[slot].reserve(n + 1) }
         (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: v)
-        h.pointee.changed[n] = tick
-        h.pointee.added[n] = tick
+        h.pointee.ticks[n] = RowTicks(both: tick)
         h.pointee.count = n + 1
     }
 
@@ -151,8 +150,7 @@ extension World {
         } else {
             first.initialize(repeating: v, count: count)
         }
-        (h.pointee.changed + start).initialize(repeating: tick, count: count)
-        (h.pointee.added + start).initialize(repeating: tick, count: count)
+        (h.pointee.ticks + start).initialize(repeating: RowTicks(both: tick), count: count)
         h.pointee.count = start + count
     }
 
@@ -163,8 +161,7 @@ extension World {
             guard let s = src.baseAddress else { return }
             (h.pointee.base.assumingMemoryBound(to: C.self) + start).initialize(from: s, count: src.count)
         }
-        (h.pointee.changed + start).initialize(repeating: tick, count: values.count)
-        (h.pointee.added + start).initialize(repeating: tick, count: values.count)
+        (h.pointee.ticks + start).initialize(repeating: RowTicks(both: tick), count: values.count)
         h.pointee.count = start + values.count
     }
 
@@ -203,20 +200,19 @@ extension World {
         if existing >= 0 {
             let h = raw.pointee.columnHeaders[existing]
             h.pointee.base.assumingMemoryBound(to: C.self)[Int(rec.row)] = value
-            h.pointee.changed[Int(rec.row)] = changeTick
+            h.pointee.ticks[Int(rec.row)].changed = changeTick
             return true
         }
         checkNotIterating()
         if let plan = raw.pointee.addPlan(id.raw), let h = plan.pointee.added {
-            // The cached edge: byte moves of every column, then the new value.
-            _ = movePlanned(e, row: Int(rec.row), from: raw, plan)
+            // The cached edge: the new value first (so it is not kept in registers
+            // across the move), then byte moves of every other column.
             let n = h.pointee.count
             if n == h.pointee.capacity { h.pointee.growTrivial(to: n &+ 1) }
             (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: value)
-            let tick = changeTick
-            h.pointee.changed[n] = tick
-            h.pointee.added[n] = tick
+            h.pointee.ticks[n] = RowTicks(both: changeTick)
             h.pointee.count = n &+ 1
+            _ = movePlanned(e, row: Int(rec.row), from: raw, plan)
             return true
         }
         return insertSlow(value, on: e, id: id, record: rec)
@@ -237,8 +233,7 @@ extension World {
             if h.pointee.isTrivial { h.pointee.growTrivial(to: n + 1) } else { dest.columns[slot].reserve(n + 1) }
         }
         (h.pointee.base.assumingMemoryBound(to: C.self) + n).initialize(to: value)
-        h.pointee.changed[n] = changeTick
-        h.pointee.added[n] = changeTick
+        h.pointee.ticks[n] = RowTicks(both: changeTick)
         h.pointee.count = n + 1
         return true
     }
@@ -314,7 +309,7 @@ extension World {
         let col = t.column(of: id)
         guard col >= 0 else { return nil }
         let c = unsafeDowncast(t.columns[col], to: Column<C>.self)
-        c.header.pointee.changed[Int(rec.row)] = changeTick
+        c.header.pointee.ticks[Int(rec.row)].changed = changeTick
         return try body(&c.base[Int(rec.row)])
     }
 
@@ -387,7 +382,7 @@ extension World {
     /// Entities whose component `C` was added after `tick`.
     public func added<C: Component>(_ type: C.Type, since tick: UInt32) -> [Entity] {
         guard let id = registry.id(of: type) else { return [] }
-        return rows(of: id, stampedAfter: tick) { $0.addedTicks[$1] }
+        return rows(of: id, stampedAfter: tick) { $0.addedTick($1) }
     }
 
     /// Entities whose `stamp(column, row)` is later than `tick` (modulo wrap-around).

@@ -239,11 +239,16 @@ public final class World {
     @usableFromInline
     func move(_ e: Entity, from source: Table, row: Int, to dest: Table) -> Int {
         let n = source.componentIDs.count
+        let last = source.count - 1, dn = dest.count
         for k in 0..<n {
             let sh = source.columnHeaders[k]
             let d = dest.columnIndex(raw: source.rawIDs[k])
             if sh.pointee.isTrivial {
-                if d >= 0 { sh.pointee.moveTrivialRow(row, into: dest.columnHeaders[d]) } else { sh.pointee.removeTrivialRow(row) }
+                if d >= 0 {
+                    sh.pointee.moveTrivialRow(row, last: last, into: dest.columnHeaders[d], at: dn)
+                } else {
+                    sh.pointee.removeTrivialRow(row, last: last)
+                }
             } else if d >= 0 {
                 source.columns[k].moveRow(row, into: dest.columns[d])
             } else {

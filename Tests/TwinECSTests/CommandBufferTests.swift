@@ -147,6 +147,41 @@ struct ChangeTrackingTests {
         #expect(world.changed(Pos.self, since: t2).count == 4)
     }
 
+    @Test("moves between plain-data tables keep each row's added and changed ticks, also of the rows swapped in")
+    func ticksAcrossMoves() {
+        let world = World()
+        let s = world.advanceChangeTick()
+        let ents = (0..<6).map { world.spawn(Pos(x: Float($0), y: 0)) }
+        let u = world.advanceChangeTick()
+        world.update(Pos.self, of: ents[4]) { $0.x = 40 }
+        world.advanceChangeTick()
+        // The first move along an edge makes its plan; the later ones take it.
+        for k in [0, 1, 5] { world.insert(Vel(dx: 1, dy: 0), on: ents[k]) }
+        #expect(world.changed(Pos.self, since: s) == [ents[4]])
+        #expect(world.added(Pos.self, since: s).isEmpty)
+        #expect(world.added(Pos.self, since: s &- 1) == ents)
+        #expect(world.added(Vel.self, since: u) == [ents[0], ents[1], ents[5]])
+        world.advanceChangeTick()
+        for k in [0, 1] { world.remove(Vel.self, from: ents[k]) }
+        #expect(world.changed(Pos.self, since: s) == [ents[4]])
+        #expect(world.added(Vel.self, since: u) == [ents[5]])
+        #expect(world.added(Pos.self, since: s &- 1) == ents)
+        // A whole-table pass stamps the table once; rows leaving it take that stamp
+        // along into a table that was not stamped.
+        let b = world.advanceChangeTick()
+        world.query(Mut<Pos>.self).without(Vel.self).forEachChunk { chunk, p in for i in 0..<chunk.count { p[i].y = 1 } }
+        world.advanceChangeTick()
+        for k in [2, 3] { world.insert(Vel(dx: 2, dy: 0), on: ents[k]) }
+        #expect(world.changed(Pos.self, since: b).isEmpty)
+        #expect(world.changed(Pos.self, since: b &- 1) == Array(ents.prefix(5)))
+        let late = world.advanceChangeTick()
+        world.update(Pos.self, of: ents[3]) { $0.x = 30 }
+        #expect(world.changed(Pos.self, since: b) == [ents[3]])
+        #expect(world.changed(Pos.self, since: late).isEmpty)
+        #expect(world.added(Vel.self, since: b) == [ents[2], ents[3]])
+        #expect(world.added(Pos.self, since: s &- 1) == ents)
+    }
+
     @Test("resources are typed singletons")
     func resources() {
         let world = World()
