@@ -133,15 +133,17 @@ public final class Simulation {
             drained = pending
             drainedRuns = journaled
         }
-        guard !pending.isEmpty || replayDue else { return }
+        var due = replayDue
+        guard !pending.isEmpty || due else { return }
         world.advanceChangeTick()
         var index = 0, position = 0, run = 0
         while true {
-            if replayDue, replaying[replayHead].index <= index || position == pending.count {
+            if due, replaying[replayHead].index <= index || position == pending.count {
                 let c = replaying[replayHead].command
                 replayHead += 1
                 commandLog.append(AppliedCommand(step: stepCount, index: index, command: c, rejection: applier.apply(c)))
                 index += 1
+                due = replayDue
                 continue
             }
             guard position < pending.count else { break }
