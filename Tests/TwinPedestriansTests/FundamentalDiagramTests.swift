@@ -39,7 +39,7 @@ struct FundamentalDiagramTests {
     /// The corridor scene at density `rho`: random non-overlapping placement up to 3 /m²
     /// (random packing of 0.2 m discs jams near 4.3 /m², less with the walls), a jittered
     /// lattice above. Bodies of `radius`, or the model's default when nil.
-    static func scene(_ model: Model, _ c: Corridor, rho: Double, seed: Int, radius: Double? = 0.2) -> (text: String, count: Int) {
+    static func scene(_ model: Model, _ c: Corridor, rho: Double, seed: Int, radius: Double? = 0.2, params: String = "{}") -> (text: String, count: Int) {
         let n = Int((rho * c.length * c.width).rounded())
         let cols = max(1, Int((Double(n) * c.length / c.width).squareRoot().rounded()))
         let rows = Int((Double(n) / Double(cols)).rounded(.up))
@@ -55,7 +55,7 @@ struct FundamentalDiagramTests {
         let group = rho <= 3
             ? "{\"journey\": \"walk\", \"count\": \(n), \"area\": \(json(rectangle(0, 0, c.length, c.width))), \(body)\"speed\": 1.34}"
             : "{\"journey\": \"walk\", \"positions\": \(json(pts)), \(body)\"speed\": 1.34}"
-        let text = pedestrianScene(model, seed: seed, section: """
+        let text = pedestrianScene(model, seed: seed, params: params, section: """
             {"levels": [{"name": "ground", "geometry": {"walkableAreas": [{"outline": \(json(rectangle(0, 0, c.length + 1, c.width)))}]}}],
              "periodic": {"min": 0, "max": \(c.length)},
              "stages": [{"name": "ahead", "type": "exit", "area": \(json(rectangle(c.length + 0.5, 0, c.length + 1, c.width)))}],
@@ -96,8 +96,8 @@ struct FundamentalDiagramTests {
     /// Runs one density for 70 s and returns the mean speeds in M, C1 and C2 over the last
     /// 60 s (sampled every 0.25 s) and the largest overlap (sampled every 2 s). `ownBody`:
     /// the scene gives no radius, so agents get the model's default body.
-    static func run(_ model: Model, _ c: Corridor, rho: Double, seed: Int, ownBody: Bool = false) throws -> Point {
-        let (text, n) = scene(model, c, rho: rho, seed: seed, radius: ownBody ? nil : 0.2)
+    static func run(_ model: Model, _ c: Corridor, rho: Double, seed: Int, ownBody: Bool = false, params: String = "{}") throws -> Point {
+        let (text, n) = scene(model, c, rho: rho, seed: seed, radius: ownBody ? nil : 0.2, params: params)
         // Only the speed model runs with its own body here: discs of ℓ = 0.3 m.
         let contact = ownBody ? 0.3 : model.contactDistance
         let f = try SceneFixture(json: text)
