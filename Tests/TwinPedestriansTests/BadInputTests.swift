@@ -99,6 +99,10 @@ struct PedestrianBadInputTests {
         #expect(term.count == 1 && term.first?.message.contains("socialTerm must be \"circular\", \"ellipticalI\" or \"ellipticalII\"") == true, "\(term)")
         let reach = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"neighbourRange\": 0.5}")
         #expect(reach.count == 1 && reach.first?.message.contains("neighbourRange") == true, "\(reach)")
+        for bad in ["-0.5", "3"] {
+            let respect = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"respectFactor\": \(bad)}")
+            #expect(respect.count == 1 && respect.first?.message.contains("respectFactor must be in [0.0, 2.0], got \(bad)") == true, "\(respect)")
+        }
         let horizon = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"ellipticalHorizon\": -1}")
         #expect(horizon.count == 1 && horizon.first?.message.contains("ellipticalHorizon") == true, "\(horizon)")
     }

@@ -39,7 +39,7 @@ struct FundamentalDiagramTests {
     /// The corridor scene at density `rho`: random non-overlapping placement up to 3 /m²
     /// (random packing of 0.2 m discs jams near 4.3 /m², less with the walls), a jittered
     /// lattice above. Bodies of `radius`, or the model's default when nil.
-    static func scene(_ model: Model, _ c: Corridor, rho: Double, seed: Int, radius: Double? = 0.2) -> (text: String, count: Int) {
+    static func scene(_ model: Model, _ c: Corridor, rho: Double, seed: Int, radius: Double? = 0.2, params: String = "{}") -> (text: String, count: Int) {
         let n = Int((rho * c.length * c.width).rounded())
         let cols = max(1, Int((Double(n) * c.length / c.width).squareRoot().rounded()))
         let rows = Int((Double(n) / Double(cols)).rounded(.up))
@@ -55,7 +55,7 @@ struct FundamentalDiagramTests {
         let group = rho <= 3
             ? "{\"journey\": \"walk\", \"count\": \(n), \"area\": \(json(rectangle(0, 0, c.length, c.width))), \(body)\"speed\": 1.34}"
             : "{\"journey\": \"walk\", \"positions\": \(json(pts)), \(body)\"speed\": 1.34}"
-        let text = pedestrianScene(model, seed: seed, section: """
+        let text = pedestrianScene(model, seed: seed, params: params, section: """
             {"levels": [{"name": "ground", "geometry": {"walkableAreas": [{"outline": \(json(rectangle(0, 0, c.length + 1, c.width)))}]}}],
              "periodic": {"min": 0, "max": \(c.length)},
              "stages": [{"name": "ahead", "type": "exit", "area": \(json(rectangle(c.length + 0.5, 0, c.length + 1, c.width)))}],
@@ -96,8 +96,8 @@ struct FundamentalDiagramTests {
     /// Runs one density for 70 s and returns the mean speeds in M, C1 and C2 over the last
     /// 60 s (sampled every 0.25 s) and the largest overlap (sampled every 2 s). `ownBody`:
     /// the scene gives no radius, so agents get the model's default body.
-    static func run(_ model: Model, _ c: Corridor, rho: Double, seed: Int, ownBody: Bool = false) throws -> Point {
-        let (text, n) = scene(model, c, rho: rho, seed: seed, radius: ownBody ? nil : 0.2)
+    static func run(_ model: Model, _ c: Corridor, rho: Double, seed: Int, ownBody: Bool = false, params: String = "{}") throws -> Point {
+        let (text, n) = scene(model, c, rho: rho, seed: seed, radius: ownBody ? nil : 0.2, params: params)
         // Only the speed model runs with its own body here: discs of ℓ = 0.3 m.
         let contact = ownBody ? 0.3 : model.contactDistance
         let f = try SceneFixture(json: text)
@@ -188,7 +188,15 @@ struct FundamentalDiagramTests {
     ///   keeps the 2000 term: elliptical specification I (Helbing & Molnár 1995)
     ///   0.99–1.04 m/s in the 2 m corridor and 0.80–0.84 in the 10 m one, with overlaps of
     ///   10–12 % at 2–4 /m²; specification II (Johansson, Helbing & Shukla 2007) 1.26–1.27
-    ///   in both (1.16 with neighbours out to 8 m).
+    ///   in both (1.16 with neighbours out to 8 m). The respect mechanism (`respectFactor`,
+    ///   Parisi, Gilman & Moldovan 2009: desired velocity zero while another body touches
+    ///   the disc of radius f·r centred f·r ahead) turns v(ρ) into a step from v0 to 0:
+    ///   identical walkers either find room to walk at v0 or stand for good. f = 1.5 puts
+    ///   2 /m² inside the band (0.47–0.59 m/s in 2 m, 0.54–0.66 in 10 m) but leaves 1 /m² at
+    ///   1.25–1.34 (above 1.27 in 8 of 10 runs), the wall lane 20–25 % slower at 2 /m² in
+    ///   2 m, and 3 /m² at rest; f = 1.75 gives 0.94–1.00 at 1 /m² in 2 m but freezes 2 /m²;
+    ///   f = 0.25 (the area inside the contact distance) changes nothing. So the test keeps
+    ///   the 2000 model.
     /// - Generalized centrifugal force model (Chraibi et al. 2010, the paper's parameters):
     ///   within the band at 0.5 and 1 /m² (1.23–1.28 and 0.92–0.94 m/s in M), 0.35–0.38 m/s at
     ///   2 /m² (band 0.49–0.73): the bodies' length a = a_min + τ_a·v leaves three lanes the

@@ -177,15 +177,35 @@ struct JourneyTests {
 
     @Test("1 and 2 workers give bit-identical state hashes", arguments: Model.allCases)
     func determinism(model: Model) throws {
-        let text = pedestrianScene(model, section: """
+        try Self.expectDeterministic(model)
+    }
+
+    /// The force model's respect mechanism decides per walker from its neighbours only,
+    /// so it splits across workers like the rest; and it does act (other hashes than off).
+    @Test("1 and 2 workers give bit-identical state hashes with the respect mechanism")
+    func respectDeterminism() throws {
+        let on = try Self.expectDeterministic(.sfm, params: "{\"respectFactor\": 1.5}")
+        let off = try SceneFixture(json: Self.crowd(.sfm), options: .init(workers: 1)).hashes(steps: 20)
+        #expect(on.last != off.last, "the respect mechanism changed nothing")
+    }
+
+    @discardableResult
+    static func expectDeterministic(_ model: Model, params: String = "{}") throws -> [UInt64] {
+        let text = crowd(model, params: params)
+        let one = try SceneFixture(json: text, options: .init(workers: 1)).hashes(steps: 20)
+        let two = try SceneFixture(json: text, options: .init(workers: 2)).hashes(steps: 20)
+        #expect(one == two)
+        #expect(Set(one).count == 20, "the state changes every step")
+        return one
+    }
+
+    /// 3,000 walkers (about 1 /m²) heading for an exit along the far side of a 60 m square.
+    static func crowd(_ model: Model, params: String = "{}") -> String {
+        pedestrianScene(model, params: params, section: """
             {"levels": [{"name": "ground", "geometry": {"walkableAreas": [{"outline": \(json(rectangle(0, 0, 60, 60)))}]}}],
              "stages": [{"name": "out", "type": "exit", "area": \(json(rectangle(59, 0, 60, 60)))}],
              "journeys": [{"name": "j", "stages": ["out"]}],
              "agents": [{"journey": "j", "count": 3000, "area": \(json(rectangle(1, 1, 50, 59)))}]}
             """)
-        let one = try SceneFixture(json: text, options: .init(workers: 1)).hashes(steps: 20)
-        let two = try SceneFixture(json: text, options: .init(workers: 2)).hashes(steps: 20)
-        #expect(one == two)
-        #expect(Set(one).count == 20, "the state changes every step")
     }
 }

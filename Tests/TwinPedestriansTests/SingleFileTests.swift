@@ -55,6 +55,21 @@ struct SingleFileTests {
         }
     }
 
+    /// The force model with Parisi, Gilman & Moldovan's (2009) respect mechanism, f = 1.5:
+    /// a walker's drive is off while the one ahead touches its respect disc (radius
+    /// R = f·r = 0.3 m, centred R ahead), i.e. while the spacing is at most 2R + r = 0.8 m.
+    /// Evenly spaced walkers then either all walk at v0 (spacing 2 and 1 m: the isotropic
+    /// pushes cancel, as without it) or all stand (0.67 and 0.5 m: nobody's area is ever
+    /// free, so nobody restarts): v = 1.34, 1.34, 0, 0 m/s; within 2 % (+ 0.005 m/s).
+    @Test("force model's respect mechanism in single file: free at v0 or standing", arguments: 1...5)
+    func respectSingleFile(seed: Int) throws {
+        for n in [13, 26, 39, 52] {
+            let speed = try Self.meanSpeed(.sfm, n: n, seed: seed, params: "{\"respectFactor\": 1.5}")
+            let expected = 26 / Double(n) > 0.8 ? 1.34 : 0
+            #expect(abs(speed - expected) <= 0.02 * expected + 0.005, "N = \(n): v = \(speed) m/s, analytic \(expected)")
+        }
+    }
+
     /// Mean speed along the corridor over the last 30 s of 60 of `n` walkers started
     /// evenly spaced with ±0.1 m of jitter.
     static func meanSpeed(_ model: Model, n: Int, seed: Int, params: String = "{}") throws -> Double {

@@ -25,6 +25,15 @@ import TwinCore
 ///   (force `(V⁰/σ)·e^{−b/σ}·∇b`), V⁰ = 2.1 m²/s², σ = 0.3 m, Δt = 2 s; weight 1 inside
 ///   the 200° field of view, c = 0.5 outside.
 ///
+/// `respectFactor` f adds the respect mechanism of Parisi, Gilman & Moldovan (2009,
+/// Physica A 388, 3600): each walker keeps a respect area ahead, a disc of radius
+/// `R = f·r_i` centred at `x_i + R·e0_i` (it reaches 2R ahead of its centre along the
+/// desired direction); while another walker's body touches it, `|x_j − x_i − R·e0_i| ≤
+/// R + r_j`, the desired velocity is zero — the drive becomes `−v/τ` — and every other
+/// force stays. A walker thus stops pushing into the one ahead instead of pressing
+/// against it, which is what gives the force model a fundamental diagram. 0 (default)
+/// turns it off. The area is seen only within `neighbourRange`.
+///
 /// Time step: stable at `dt` ≤ 1/64 s (0.0156 s) in jams — the body force k/m = 1500 s⁻²
 /// limits it; the scenes for this model use 1/64 s. (JuPedSim needs 0.001–0.01 s.)
 ///
@@ -35,7 +44,7 @@ import TwinCore
 ///   specification II `ellipticalStrength` A' (m/s², 0.04), `ellipticalRange` B' (m, 3.22),
 ///   `ellipticalAnisotropy` λ (0.06), `ellipticalHorizon` Δt (s, 0.5); for specification I
 ///   `molnarPotential` V⁰ (m²/s², 2.1), `molnarRange` σ (m, 0.3), `molnarStep` Δt (s, 2),
-///   `molnarOutsideView` c (0.5); and
+///   `molnarOutsideView` c (0.5); `respectFactor` f (0: off); and
 ///   `neighbourRange` (m, 2), the distance within which agents interact. Walls act within 2 m.
 /// - Reads: Position, Velocity, Walker, PedestrianAgent. Writes: Velocity, Position.
 public final class SocialForceSystem: UpdateSystem {
@@ -57,6 +66,7 @@ public final class SocialForceSystem: UpdateSystem {
         public var molnarRange: Float = 0.3
         public var molnarStep: Float = 2
         public var molnarOutsideView: Float = 0.5
+        public var respectFactor: Float = 0
         public var neighbourRange: Float = 2
         public init() {}
         public static let units = [
@@ -82,6 +92,7 @@ public final class SocialForceSystem: UpdateSystem {
             "molnarRange": "σ: decay length of specification I's potential.",
             "molnarStep": "Δt: specification I's ellipse has foci at the other agent and where it will be after Δt.",
             "molnarOutsideView": "c: weight of what lies outside the 200° field of view (specification I).",
+            "respectFactor": "f of the respect mechanism (Parisi, Gilman & Moldovan 2009): the desired velocity is zero while another body touches the disc of radius f·r centred f·r ahead (0: off).",
             "neighbourRange": "Agents farther apart do not interact.",
         ]
         public func validate() throws(ParameterError) {
@@ -92,7 +103,7 @@ public final class SocialForceSystem: UpdateSystem {
                                       ("ellipticalRange", ellipticalRange, 0.01, 10), ("ellipticalAnisotropy", ellipticalAnisotropy, 0, 1),
                                       ("ellipticalHorizon", ellipticalHorizon, 0, 10), ("molnarPotential", molnarPotential, 0, 100),
                                       ("molnarRange", molnarRange, 0.01, 10), ("molnarStep", molnarStep, 0, 10),
-                                      ("molnarOutsideView", molnarOutsideView, 0, 1), ("neighbourRange", neighbourRange, 1, 8)] where !(v >= lo && v <= hi) {
+                                      ("molnarOutsideView", molnarOutsideView, 0, 1), ("respectFactor", respectFactor, 0, 2), ("neighbourRange", neighbourRange, 1, 8)] where !(v >= lo && v <= hi) {
                 throw ParameterError(name, "\(name) must be in [\(lo), \(hi)], got \(v)")
             }
             guard SocialTerm(rawValue: socialTerm) != nil else {
@@ -139,12 +150,21 @@ public final class SocialForceSystem: UpdateSystem {
         let molnarStep = p.molnarStep, outside = p.molnarOutsideView
         // cos 100°: the edge of the 200° field of view.
         let viewEdge: Float = -0.17364818
+        let respect = p.respectFactor
         for s in first..<end {
             let i = Int(order[s])
             let ri = sr[s], vxi = svx[s], vzi = svz[s]
             var ex = e0x[i], ez = e0z[i]
             var ax: Float = 0, az: Float = 0
+            // The respect area's centre relative to this walker, and its radius.
+            let reach = respect * ri, cx = reach * ex, cz = reach * ez
+            var yielding = false
             f.forEachNeighbour(of: s) { t, dx, dz, d in
+                if reach > 0 {
+                    // (dx, dz) points from t to s, so t sits at −(dx, dz).
+                    let ux = dx + cx, uz = dz + cz, touch = reach + sr[t]
+                    if ux * ux + uz * uz <= touch * touch { yielding = true }
+                }
                 let gap = d - (ri + sr[t])
                 if term == .circular && gap > cut { return }
                 let nxv = dx / d, nzv = dz / d
@@ -197,8 +217,9 @@ public final class SocialForceSystem: UpdateSystem {
             }
             let el = (ex * ex + ez * ez).squareRoot()
             if el > 1e-6 { ex /= el; ez /= el } else { ex = e0x[i]; ez = e0z[i] }
-            let fx = (v0[i] * ex - vxi) * invTau + ax * invM
-            let fz = (v0[i] * ez - vzi) * invTau + az * invM
+            let drive = yielding ? 0 : v0[i]
+            let fx = (drive * ex - vxi) * invTau + ax * invM
+            let fz = (drive * ez - vzi) * invTau + az * invM
             var nvx = vxi + fx * dt, nvz = vzi + fz * dt
             let cap = max(p.maxSpeedFactor * v0[i], 0.5)
             let speed2 = nvx * nvx + nvz * nvz
