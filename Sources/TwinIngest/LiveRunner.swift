@@ -42,7 +42,7 @@ public final class LiveRunner {
             // The live hub replays its own journal into the restore, its commands staying journaled.
             sim = try loader.restore(checkpoint, workers: options.workers, journal: { _, sim in
                 let h = try liveHub(sim)
-                return { h.pump($0) }
+                return { h.pump($0, replaying: true) }
             })
             // A state that listed its live commands (saved before they were journaled):
             // the journal's messages up to it are in the world already.

@@ -217,6 +217,27 @@ struct CommandEventTests {
         })
     }
 
+    @Test("live-data commands are counted in one live.summary per delta; a reset starts from the world as it is")
+    func liveSummary() throws {
+        let sim = try SceneLoader().load(text: """
+            {"format": "twin-scene/1", "world": {"dt": 0.1, "seed": 1},
+             "entities": [{"name": "cart", "components": {"Position": [0, 0, 0]}}]}
+            """, file: "<live-summary>")
+        let move = { (x: Double) in WorldCommand.set(entity: .name("cart"), component: "Position", value: .array([.number(x), .number(0), .number(0)])) }
+        sim.commandQueue.enqueue(.despawn(entity: .name("nobody")))
+        sim.step()
+        var tracker = ChangeTracker()
+        tracker.reset(to: sim)
+        _ = sim.commandQueue.enqueueNumbered(contentsOf: [move(1), move(2), .despawn(entity: .name("ghost"))], journaled: true)
+        sim.commandQueue.enqueue(move(3))
+        sim.step()
+        let events = tracker.delta(of: sim).events
+        #expect(events.map { $0["type"]?.stringValue } == ["command.applied", "live.summary"], "\(events)")
+        #expect(events.last?["applied"]?.doubleValue == 2 && events.last?["rejected"]?.doubleValue == 1)
+        sim.step()
+        #expect(tracker.delta(of: sim).events.isEmpty)
+    }
+
     @Test("up to 32 commands: one event each, in order")
     func listed() {
         let events = ChangeTracker.events(Self.applied(32, rejectedEvery: 5))

@@ -102,7 +102,7 @@ public final class IngestHub: @unchecked Sendable {
         let hub = IngestHub(bindings: sim.world.resource(LiveBindings.self)?.list ?? [], journal: try IngestJournal(readingOnly: path),
                             dt: sim.dt, capacity: 1, clock: { 0 }, journaling: false)
         try hub.recover(sim)
-        return { hub.pump($0) }
+        return { hub.pump($0, replaying: true) }
     }
 
     /// Messages accepted and waiting for the world.
@@ -230,8 +230,11 @@ public final class IngestHub: @unchecked Sendable {
     // MARK: Simulation's side
 
     /// Takes the messages due at the simulation's next step into its command queue.
-    /// Call on the simulation's thread, right before `step()`.
-    public func pump(_ sim: Simulation) {
+    /// Call on the simulation's thread, right before `step()`. `replaying`: during a
+    /// restore, only what the journal says was taken at this step — a message not yet
+    /// taken when the state was saved may carry an earlier due step (accepted while a
+    /// pump ran), and must not be taken before the state's step.
+    public func pump(_ sim: Simulation, replaying: Bool = false) {
         let step = sim.stepCount
         guard step >= resumeStep else { return }
         let (taken, replayed): ([Pending], Bool) = lock.withLock {
@@ -246,6 +249,7 @@ public final class IngestHub: @unchecked Sendable {
                 if scheduledHead == scheduled.count { scheduled = []; scheduledHead = 0 }
                 return (first.items, true)
             }
+            guard !replaying else { return ([], true) }
             var end = pendingHead
             while end < pending.count, (pending[end].dueStep ?? step) <= step { end += 1 }
             let out = Array(pending[pendingHead..<end])
