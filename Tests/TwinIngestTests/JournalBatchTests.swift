@@ -32,6 +32,27 @@ struct JournalBatchTests {
         }
     }
 
+    /// Far more than the writer's first buffer: strings from 0 to 700 bytes (lengths
+    /// past one LEB128 byte), nested arrays and objects, ids on every third message.
+    @Test("a large batch of long and nested payloads decodes byte for byte")
+    func largeBatch() throws {
+        let ms = (0..<2_000).map { k in
+            let text = String(repeating: k % 2 == 0 ? "é" : "x", count: (k * 37) % 700)
+            let nested: JSONValue = .array((0..<(k % 5)).map { .object([("i", .number(Double($0))), ("t", .string(text))]) })
+            return IngestMessage(source: k % 3 == 0 ? "mqtt" : "http", topic: "site/\(k)/\(text.prefix(k % 40))",
+                                 payload: .object([("v", .number(Double(k) * 0.1)), ("s", .string(text)), ("n", nested)]),
+                                 id: k % 3 == 0 ? "id-\(k)" : nil, receivedAt: Double(k), dueStep: k % 2 == 0 ? Int64(k) : nil)
+        }
+        let bytes = JournalBatch.encode(ms)
+        let back = try #require(JournalBatch.decode(bytes, count: ms.count))
+        #expect(back.count == ms.count)
+        for (m, r) in zip(ms, back) {
+            let b = try r.get()
+            #expect(b.source == m.source && b.topic == m.topic && b.id == m.id && b.dueStep == m.dueStep && b.receivedAt == m.receivedAt)
+            #expect(JSONWriter.string(b.payload) == JSONWriter.string(m.payload))
+        }
+    }
+
     @Test("cut, padded or wrongly counted bytes are refused, not misread")
     func damaged() {
         let bytes = JournalBatch.encode(Self.messages())

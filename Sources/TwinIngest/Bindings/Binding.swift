@@ -157,4 +157,14 @@ public struct FieldMap: Sendable {
 
     /// `Component.member.member`, as written in the scene.
     public var target: String { ([component] + path).joined(separator: ".") }
+
+    /// A number in the field's unit as SI, scaled and offset.
+    func converted(_ d: Double) -> Double { (d * unitFactor + unitOffset) * scale + offset }
+
+    /// Why an SI value is outside the field's range, or nil.
+    func outOfRange(_ si: Double) -> IngestRejection? {
+        if let min, si < min { return IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(min))") }
+        if let max, si > max { return IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(max))") }
+        return nil
+    }
 }

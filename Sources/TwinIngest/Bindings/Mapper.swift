@@ -80,7 +80,8 @@ enum Mapper {
         if let s = idValue.stringValue, !s.isEmpty { externalId = s }
         else if let d = idValue.doubleValue, d == d.rounded(), abs(d) < 0x1p53 { externalId = String(Int64(d)) }
         else { return .failure(IngestRejection("the id at \(ref.binding.id) must be a non-empty string or an integer, found \(idValue.kindDescription)")) }
-        let name = ref.binding.lookup[externalId] ?? (ref.binding.entityPrefix + externalId)
+        // An empty table is skipped: looking a String up hashes it even then.
+        let name = (ref.binding.lookup.isEmpty ? nil : ref.binding.lookup[externalId]) ?? (ref.binding.entityPrefix + externalId)
 
         var time = m.receivedAt
         if let t = ref.binding.time {
@@ -149,10 +150,9 @@ extension Mapper {
         if let b = raw.boolValue { return .success(MappedValue(field: 0, value: .bool(b), numbers: MappedNumbers(b ? 1 : 0), received: .value(raw))) }
         if f.acceptsText, raw.stringValue != nil { return .success(MappedValue(field: 0, value: raw, numbers: MappedNumbers(), received: .value(raw))) }
         guard let d = raw.doubleValue else { return .failure(IngestRejection("expected a number, found \(raw.kindDescription) \(JSONWriter.string(raw))")) }
-        let si = (d * f.unitFactor + f.unitOffset) * f.scale + f.offset
+        let si = f.converted(d)
         guard si.isFinite else { return .failure(IngestRejection("\(JSONWriter.string(raw)) converts to a non-finite value")) }
-        if let lo = f.min, si < lo { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is below the minimum \(JSONWriter.formatNumber(lo))")) }
-        if let hi = f.max, si > hi { return .failure(IngestRejection("\(JSONWriter.formatNumber(si)) is above the maximum \(JSONWriter.formatNumber(hi))")) }
+        if let why = f.outOfRange(si) { return .failure(why) }
         return .success(MappedValue(field: 0, value: .number(si), numbers: MappedNumbers(si), received: .value(raw)))
     }
 

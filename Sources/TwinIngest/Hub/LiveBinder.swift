@@ -48,7 +48,7 @@ final class LiveBinder {
         var seqs: [Int64] = []
         var deadLetters: [(seq: Int64, reason: String)] = []
 
-        mutating func add(_ command: WorldCommand, _ seq: Int64) {
+        mutating func add(_ command: consuming WorldCommand, _ seq: Int64) {
             commands.append(command)
             seqs.append(seq)
         }
@@ -65,14 +65,13 @@ final class LiveBinder {
         var lastTime = -Double.infinity
         var entity: Entity?
     }
-    private var slotIndex: [Key: Int] = [:]
+    private var slotIndex = SlotTable()
     private var slots: [Slot] = []
 
     private func slot(_ key: Key) -> Int {
-        if let i = slotIndex[key] { return i }
-        slotIndex[key] = slots.count
-        slots.append(Slot())
-        return slots.count - 1
+        let i = slotIndex.slot(binding: key.binding, id: key.id)
+        if i == slots.count { slots.append(Slot()) }
+        return i
     }
 
     /// Whether `name` is alive in the world: the entity found for this slot before, if
@@ -116,7 +115,7 @@ final class LiveBinder {
             switch refs[u.binding].binding.late {
             case .apply: apply(u, seq: seq, step: step, entities: entities, into: &out)
             case .drop:
-                let last = slotIndex[Key(binding: u.binding, id: u.externalId)].map { slots[$0].lastTime } ?? -.infinity
+                let last = slotIndex.find(binding: u.binding, id: u.externalId).map { slots[$0].lastTime } ?? -.infinity
                 if u.time < last {
                     out.deadLetters.append((seq, "binding \"\(refs[u.binding].binding.name)\": late — source time \(Timestamps.iso(u.time)) is before \(Timestamps.iso(last)) already applied for \"\(u.externalId)\" (policy drop)"))
                 } else {
@@ -149,8 +148,11 @@ final class LiveBinder {
             let f = refs[c.key.key.binding].binding.fields[c.key.field]
             out.add(.set(entity: .name(c.entity), component: f.component, value: nest(f.path, .number(c.amount))), c.seq)
         }
-        stepCounts.removeAll(keepingCapacity: true)
-        stepCountIndex.removeAll(keepingCapacity: true)
+        // Emptying a dictionary visits its buckets even when it holds nothing.
+        if !stepCounts.isEmpty {
+            stepCounts.removeAll(keepingCapacity: true)
+            stepCountIndex.removeAll(keepingCapacity: true)
+        }
         for (_, r) in ramps {
             out.add(.set(entity: .name(r.entity), component: r.component, value: nest(r.path, Self.json(r.value(at: step)))), -1)
         }
@@ -193,6 +195,9 @@ final class LiveBinder {
             out.add(.spawn(name: u.entityName, prefab: prefab, components: []), seq)
             created.insert(u.entityName)
         }
+        // The entity found for this slot goes by handle, so the world needs no name
+        // lookup to apply it; one spawned by this pump goes by name (it has no handle yet).
+        let target: EntityRef = slots[s].entity.map { .id($0.id) } ?? .name(u.entityName)
         let previous = Self.raise(&slots[s].lastTime, to: u.time)
         // `latest` sets every value as it came; the other semantics sort them below.
         var direct: [MappedValue] = ref.binding.semantics == .latest ? u.values : []
@@ -229,14 +234,14 @@ final class LiveBinder {
         }
         if direct.count == 1 {
             if !targets.isEmpty, let t = targets[u.binding][direct[0].field] {
-                out.add(.setField(entity: .name(u.entityName), target: t, value: direct[0].value), seq)
+                out.add(.setField(entity: target, target: t, value: direct[0].value), seq)
             } else {
                 let f = ref.binding.fields[direct[0].field]
-                out.add(.set(entity: .name(u.entityName), component: f.component, value: nest(f.path, direct[0].value)), seq)
+                out.add(.set(entity: target, component: f.component, value: nest(f.path, direct[0].value)), seq)
             }
         } else if !direct.isEmpty {
             for (component, value) in grouped(MappedUpdate(binding: u.binding, externalId: u.externalId, entityName: u.entityName, time: u.time, values: direct), ref.binding) {
-                out.add(.set(entity: .name(u.entityName), component: component, value: value), seq)
+                out.add(.set(entity: target, component: component, value: value), seq)
             }
         }
         if ref.binding.reported {
@@ -246,7 +251,7 @@ final class LiveBinder {
                     ("time", .number(u.time)), ("appliedAt", .number(Double(step) * dt)),
                 ]))
             }
-            out.add(.set(entity: .name(u.entityName), component: Self.reportedComponent,
+            out.add(.set(entity: target, component: Self.reportedComponent,
                          value: .object([("fields", .object(members))])), seq)
         }
     }

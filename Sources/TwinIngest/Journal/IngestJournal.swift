@@ -67,9 +67,10 @@ public final class IngestJournal: @unchecked Sendable {
             let seq: Int64 = row["seq"], source: String = row["source"], id: String? = row["msg_id"]
             let text: String = row["payload"]
             let m = IngestMessage(source: source, topic: row["topic"], payload: .null, id: id, receivedAt: row["received"], dueStep: row["due_step"])
-            var body = [JournalBatch.version]
+            var body = ByteWriter()
+            body.byte(JournalBatch.version)
             JournalBatch.append(m, payloadText: text, into: &body)
-            try db.execute(sql: "INSERT INTO batches(first_seq, count, body) VALUES (?, 1, ?)", arguments: [seq, Data(body)])
+            try db.execute(sql: "INSERT INTO batches(first_seq, count, body) VALUES (?, 1, ?)", arguments: [seq, Data(body.bytes)])
             if let id {
                 try db.execute(sql: "INSERT OR IGNORE INTO message_ids(source, msg_id, seq) VALUES (?, ?, ?)", arguments: [source, id, seq])
             }
@@ -92,21 +93,26 @@ public final class IngestJournal: @unchecked Sendable {
         try db.write { db in
             var seqs: [Int64?] = []
             seqs.reserveCapacity(accepted.count)
-            var kept: [IngestMessage] = []
+            // The kept messages are copied into a list of their own only once a
+            // duplicate drops one: copying every message cost more than encoding it.
+            var dropped: [IngestMessage]?
             var seq = nextSeq
-            for m in accepted {
-                if let id = m.id {
+            for k in accepted.indices {
+                if let id = accepted[k].id {
+                    let m = accepted[k]
                     try db.execute(sql: "INSERT OR IGNORE INTO message_ids(source, msg_id, seq) VALUES (?, ?, ?)", arguments: [m.source, id, seq])
                     guard db.changesCount == 1 else {
                         seqs.append(nil)
+                        if dropped == nil { dropped = Array(accepted[..<k]) }
                         try Self.insertDead(db, seq: nil, m, JSONWriter.string(m.payload), reason: "duplicate: \(m.source) message id \"\(id)\" was already accepted")
                         continue
                     }
                 }
                 seqs.append(seq)
-                kept.append(m)
+                dropped?.append(accepted[k])
                 seq += 1
             }
+            let kept = dropped ?? accepted
             if !kept.isEmpty {
                 try db.execute(sql: "INSERT INTO batches(first_seq, count, body) VALUES (?, ?, ?)",
                                arguments: [nextSeq, kept.count, Data(JournalBatch.encode(kept))])

@@ -28,38 +28,40 @@ enum JournalBatch {
     /// Nesting deeper than this is a damaged row (the parser refuses deeper input).
     static let maxDepth = 512
 
-    static func encode(_ messages: some Collection<IngestMessage>) -> [UInt8] {
-        var out: [UInt8] = [version]
-        out.reserveCapacity(1 + messages.count * 48)
-        for m in messages {
-            append(m, payloadText: nil, into: &out)
+    static func encode(_ messages: [IngestMessage]) -> [UInt8] {
+        var out = ByteWriter(capacity: 1 + messages.count * 48)
+        out.byte(version)
+        // By index: `for m in messages` copied every message (retaining its strings).
+        for i in messages.indices {
+            append(messages[i], payloadText: nil, into: &out)
         }
-        return out
+        return out.bytes
     }
 
     /// One message; `payloadText` instead of its payload when given (a journal being
     /// migrated keeps a damaged payload's text as it was).
-    static func append(_ m: IngestMessage, payloadText: String?, into out: inout [UInt8]) {
-        string(m.source, into: &out)
-        string(m.topic, into: &out)
+    static func append(_ m: borrowing IngestMessage, payloadText: String?, into out: inout ByteWriter) {
+        out.string(m.source)
+        out.string(m.topic)
         if let payloadText {
-            out.append(Tag.text.rawValue)
-            string(payloadText, into: &out)
+            out.byte(Tag.text.rawValue)
+            out.string(payloadText)
         } else {
             value(m.payload, into: &out)
         }
         if let id = m.id {
-            length(id.utf8.count + 1, into: &out)
-            out.append(contentsOf: id.utf8)
+            out.length(id.utf8.count + 1)
+            var id = id
+            id.withUTF8 { out.raw(UnsafeRawBufferPointer($0)) }
         } else {
-            out.append(0)
+            out.byte(0)
         }
-        fixed(m.receivedAt.bitPattern, into: &out)
+        out.fixed(m.receivedAt.bitPattern)
         if let due = m.dueStep {
-            out.append(1)
-            fixed(UInt64(bitPattern: due), into: &out)
+            out.byte(1)
+            out.fixed(UInt64(bitPattern: due))
         } else {
-            out.append(0)
+            out.byte(0)
         }
     }
 
@@ -99,49 +101,28 @@ enum JournalBatch {
         return r.atEnd ? out : nil
     }
 
-    private static func value(_ v: JSONValue, into out: inout [UInt8]) {
+    private static func value(_ v: JSONValue, into out: inout ByteWriter) {
         switch v.kind {
-        case .null: out.append(Tag.null.rawValue)
-        case .bool(let b): out.append(b ? Tag.true.rawValue : Tag.false.rawValue)
+        case .null: out.byte(Tag.null.rawValue)
+        case .bool(let b): out.byte(b ? Tag.true.rawValue : Tag.false.rawValue)
         case .number(let d):
-            out.append(Tag.number.rawValue)
-            fixed(d.bitPattern, into: &out)
+            out.byte(Tag.number.rawValue)
+            out.fixed(d.bitPattern)
         case .string(let s):
-            out.append(Tag.string.rawValue)
-            string(s, into: &out)
+            out.byte(Tag.string.rawValue)
+            out.string(s)
         case .array(let a):
-            out.append(Tag.array.rawValue)
-            length(a.count, into: &out)
+            out.byte(Tag.array.rawValue)
+            out.length(a.count)
             for e in a { value(e, into: &out) }
         case .object(let members):
-            out.append(Tag.object.rawValue)
-            length(members.count, into: &out)
+            out.byte(Tag.object.rawValue)
+            out.length(members.count)
             for m in members {
-                string(m.key, into: &out)
+                out.string(m.key)
                 value(m.value, into: &out)
             }
         }
-    }
-
-    private static func string(_ s: String, into out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { utf8 in
-            length(utf8.count, into: &out)
-            out.append(contentsOf: utf8)
-        }
-    }
-
-    private static func length(_ n: Int, into out: inout [UInt8]) {
-        var v = UInt(n)
-        while v >= 0x80 {
-            out.append(UInt8(v & 0x7f) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    private static func fixed(_ v: UInt64, into out: inout [UInt8]) {
-        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
     }
 
     private struct Reader {
