@@ -41,6 +41,9 @@ final class MQTTInbox: @unchecked Sendable {
     /// Set by `stop`: waiting for room ends, and flushes give up after this time.
     private var deadline: Double?
     private var closing = false
+    /// Callbacks waiting for room: a flush wakes them (and only then, so a QoS 1
+    /// message's own flush does not wake the flusher for nothing).
+    private var waitingForRoom = 0
     private var flusher: Thread?
     private let flusherDone = DispatchSemaphore(value: 0)
 
@@ -68,14 +71,18 @@ final class MQTTInbox: @unchecked Sendable {
     }
 
     /// A QoS 0 message: buffered; waits while the buffer is full. False when it was
-    /// dropped because the source is stopping.
+    /// dropped: the buffer is full and the source is stopping.
     @discardableResult
     func append(topic: UnsafePointer<CChar>?, payload: UnsafeRawBufferPointer) -> Bool {
         let now = hub.clock()
         cond.lock()
         defer { cond.unlock() }
-        while filling.count >= capacity && deadline == nil { cond.wait() }
-        guard deadline == nil else { return false }
+        while filling.count >= capacity && deadline == nil {
+            waitingForRoom += 1
+            cond.wait()
+            waitingForRoom -= 1
+        }
+        guard filling.count < capacity else { return false }
         put(topic, payload, now)
         if filling.count == 1 || filling.count == batch { cond.broadcast() }
         return true
@@ -107,7 +114,7 @@ final class MQTTInbox: @unchecked Sendable {
         defer { flushing.unlock() }
         let last: Int = cond.withLock {
             swap(&filling, &draining)
-            cond.broadcast()
+            if waitingForRoom > 0 { cond.broadcast() }
             return appended
         }
         guard draining.count > 0 else { return }
