@@ -79,7 +79,8 @@ public final class MQTTSource: @unchecked Sendable {
     deinit { stop() }
 
     public var isConnected: Bool { state.withLock { _connected } }
-    /// Messages delivered by the broker (accepted or refused).
+    /// Messages delivered by the broker and handled: journaled, refused, or (QoS 0)
+    /// buffered for their batch.
     public var received: Int { state.withLock { _received } }
     /// Successful connections so far (reconnects included).
     public var connections: Int { state.withLock { _connects } }
@@ -156,7 +157,7 @@ public final class MQTTSource: @unchecked Sendable {
     }
 
     private func deliver(_ m: OpaquePointer?, _ msg: UnsafePointer<mosquitto_message>) {
-        state.withLock { _received += 1 }
+        defer { state.withLock { _received += 1 } }
         let payload = UnsafeRawBufferPointer(start: msg.pointee.payload, count: msg.pointee.payload == nil ? 0 : Int(max(0, msg.pointee.payloadlen)))
         guard msg.pointee.qos > 0 else {
             inbox.append(topic: msg.pointee.topic, payload: payload)
