@@ -24,6 +24,8 @@ import TwinRuntime
 ///   killed process, not a power cut) and applied by the world stepping in real time
 ///   at its dt; baseline: a bare libmosquitto subscriber receiving the same stream in
 ///   the same run (what the broker delivers).
+/// - `mqtt_qos0_msgs_per_s`: the same world and payloads at QoS 0 (journaled in
+///   batches, see `MQTTInbox`); baseline: the bare subscriber at QoS 0.
 /// - `latency_p50_ms` / `latency_p99_ms`: publish → value visible in the world (read
 ///   after the step), one message every 5 ms, the world stepping in real time at
 ///   its dt of 1/64 s — so up to one step of waiting is part of the figure.
@@ -60,10 +62,11 @@ public enum IngestSuite: BenchmarkSuite {
             let inProcess = out.first { $0.name == "inprocess_updates_per_s" }?.value
             out.append(try http(dir: dir, quick: options.quick, inProcess: inProcess, log: log))
         }
-        if options.includes("mqtt_msgs_per_s") || options.includes("latency") {
+        if options.includes("mqtt_msgs_per_s") || options.includes("mqtt_qos0_msgs_per_s") || options.includes("latency") {
             let broker = try LocalMosquitto(directory: dir + "/broker")
             defer { broker.stop() }
-            if options.includes("mqtt_msgs_per_s") { out.append(try mqtt(dir: dir, broker: broker, quick: options.quick, log: log)) }
+            if options.includes("mqtt_msgs_per_s") { out.append(try mqtt(dir: dir, broker: broker, qos: 1, quick: options.quick, log: log)) }
+            if options.includes("mqtt_qos0_msgs_per_s") { out.append(try mqtt(dir: dir, broker: broker, qos: 0, quick: options.quick, log: log)) }
             if options.includes("latency") { out += try latency(dir: dir, broker: broker, quick: options.quick, log: log) }
         }
         return out
@@ -157,16 +160,17 @@ public enum IngestSuite: BenchmarkSuite {
         return (rate, source.submitSeconds * 1000 / Double((total + batch - 1) / batch))
     }
 
-    static func mqtt(dir: String, broker: LocalMosquitto, quick: Bool, log: (String) -> Void) throws -> BenchResult {
+    /// `mqtt_msgs_per_s` (QoS 1) or `mqtt_qos0_msgs_per_s` (QoS 0).
+    static func mqtt(dir: String, broker: LocalMosquitto, qos: Int32, quick: Bool, log: (String) -> Void) throws -> BenchResult {
         let total = quick ? 5_000 : 30_000
         let payloads = (0..<total).map { #"{"v": \#($0)}"# }
 
         // Baseline: a bare subscriber, the same stream.
         let bare = BareSubscriber()
-        try bare.start(port: broker.port, filter: "bench/#")
-        let pubA = try MQTTPublisher(port: broker.port, clientId: "bench-pub-a")
+        try bare.start(port: broker.port, filter: "bench/#", qos: qos)
+        let pubA = try MQTTPublisher(port: broker.port, clientId: "bench-pub-a\(qos)")
         let t0 = Date()
-        for (i, p) in payloads.enumerated() { try pubA.publish("bench/e-\(i % entities)", p, qos: 1) }
+        for (i, p) in payloads.enumerated() { try pubA.publish("bench/e-\(i % entities)", p, qos: qos) }
         while bare.count < total && Date().timeIntervalSince(t0) < 120 { Thread.sleep(forTimeInterval: 0.001) }
         let baseline = Double(bare.count) / Date().timeIntervalSince(t0)
         bare.stop(); pubA.close()
@@ -174,16 +178,16 @@ public enum IngestSuite: BenchmarkSuite {
         let sim = try load()
         // One commit per QoS 1 message (the ack waits for it), so per-commit fsync
         // would measure the disk; NORMAL sync survives a killed process.
-        let hub = IngestHub(simulation: sim, journal: try IngestJournal(path: dir + "/mqtt.sqlite", durable: false), capacity: 100_000)
-        let source = MQTTSource(hub: hub, options: .init(clientId: "bench-twin", subscriptions: [("bench/#", 1)], port: broker.port))
+        let hub = IngestHub(simulation: sim, journal: try IngestJournal(path: dir + "/mqtt\(qos).sqlite", durable: false), capacity: 100_000)
+        let source = MQTTSource(hub: hub, options: .init(clientId: "bench-twin-\(qos)", subscriptions: [("bench/#", qos)], port: broker.port))
         try source.start()
         defer { source.stop() }
         let subscribed = Date()
         while source.subscriptionsAcknowledged < 1 && Date().timeIntervalSince(subscribed) < 10 { Thread.sleep(forTimeInterval: 0.001) }
-        let pub = try MQTTPublisher(port: broker.port, clientId: "bench-pub-b")
+        let pub = try MQTTPublisher(port: broker.port, clientId: "bench-pub-b\(qos)")
         defer { pub.close() }
         let start = Date()
-        let sender = Thread { for (i, p) in payloads.enumerated() { try? pub.publish("bench/e-\(i % entities)", p, qos: 1) } }
+        let sender = Thread { for (i, p) in payloads.enumerated() { try? pub.publish("bench/e-\(i % entities)", p, qos: qos) } }
         sender.start()
         // The world runs as `twin live` and `twin serve` run it: in real time at its
         // dt, taking what arrived before each step.
@@ -198,10 +202,11 @@ public enum IngestSuite: BenchmarkSuite {
         let ours = Double(applied) / Date().timeIntervalSince(start)
         guard applied >= total else { throw BenchError("only \(applied) of \(total) MQTT messages arrived") }
         try check(sim) { i in total > i ? i + ((total - 1 - i) / entities) * entities : nil }
-        log(String(format: "  MQTT QoS 1: %.0f msgs/s journaled and applied; bare subscriber %.0f msgs/s", ours, baseline))
-        return BenchResult(suite: name, name: "mqtt_msgs_per_s", metric: "QoS 1 messages received, journaled and applied per wall second",
+        log(String(format: "  MQTT QoS %d: %.0f msgs/s journaled and applied; bare subscriber %.0f msgs/s", qos, ours, baseline))
+        return BenchResult(suite: name, name: qos == 0 ? "mqtt_qos0_msgs_per_s" : "mqtt_msgs_per_s",
+                           metric: "QoS \(qos) messages received, journaled and applied per wall second",
                            unit: "1/s", value: ours, baseline: baseline, target: 50_000, higherIsBetter: true,
-                           note: "baseline: a bare libmosquitto subscriber on the same broker and stream")
+                           note: "baseline: a bare libmosquitto subscriber at QoS \(qos) on the same broker and stream")
     }
 
     static func latency(dir: String, broker: LocalMosquitto, quick: Bool, log: (String) -> Void) throws -> [BenchResult] {
@@ -306,9 +311,9 @@ final class BareSubscriber: @unchecked Sendable {
     private var received = 0
     var count: Int { lock.withLock { received } }
 
-    func start(port: Int32, filter: String) throws {
+    func start(port: Int32, filter: String, qos: Int32) throws {
         let me = Unmanaged.passUnretained(self).toOpaque()
-        guard let m = mosquitto_new("bench-bare", true, me) else { throw BenchError("mosquitto_new failed") }
+        guard let m = mosquitto_new("bench-bare-\(qos)", true, me) else { throw BenchError("mosquitto_new failed") }
         handle = m
         mosquitto_message_callback_set(m) { _, obj, _ in
             guard let obj else { return }
@@ -316,7 +321,7 @@ final class BareSubscriber: @unchecked Sendable {
             s.lock.withLock { s.received += 1 }
         }
         guard mosquitto_connect(m, "127.0.0.1", port, 30) == 0 else { throw BenchError("bare subscriber cannot connect") }
-        mosquitto_subscribe(m, nil, filter, 1)
+        mosquitto_subscribe(m, nil, filter, qos)
         mosquitto_loop_start(m)
         Thread.sleep(forTimeInterval: 0.2)  // SUBACK
     }

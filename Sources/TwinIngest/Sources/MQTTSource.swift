@@ -10,11 +10,28 @@ import Foundation
 ///   the broker keeps our subscriptions and queues QoS 1 messages while we are away;
 ///   they arrive after we reconnect.
 /// - Reconnect with exponential back-off (libmosquitto's, 1 s doubling to `maxDelay`).
-/// - Nothing lost, back-pressure: a message is journaled inside the message callback,
-///   and libmosquitto sends the QoS 1 acknowledgement only when the callback returns
-///   (a crash before that makes the broker send it again). When the hub is full the
-///   callback waits, so acks are withheld, the broker's in-flight window fills, and
-///   the broker queues instead of us.
+/// - Messages go through an `MQTTInbox`: QoS 0 ones are batched (one journal commit
+///   per batch), a QoS 1 one is journaled — with the QoS 0 ones before it — inside
+///   its message callback.
+///
+/// ## Why journaling inside the callback withholds the QoS 1 ack
+/// libmosquitto 2.0.11 (Debian's, which we link) queues the PUBACK *before* it calls
+/// the message callback — `handle__publish`, QoS 1 case: `send__puback` then
+/// `on_message`, as the disassembly of the installed `libmosquitto.so.1` shows and as
+/// eclipse/mosquitto's `lib/handle_publish.c` at commit 7934634 reads (`send__puback`
+/// before the callback; a later revision, 099fc45, calls the callback first: "An
+/// application crash within the callback will result in retransmission"). Queuing is
+/// not sending: `packet__queue` (`lib/packet_mosq.c`; the installed one too) writes
+/// only outside a callback and without a loop thread (`threaded == mosq_ts_none`), so
+/// with `mosquitto_loop_start` the PUBACK reaches the socket only when the network
+/// thread — the one running our callback — is back in its loop and writes.
+/// A crash inside the callback therefore loses the queued ack and the broker sends
+/// the message again; a callback that waits (a full hub) withholds it, the broker's
+/// in-flight window fills and the broker queues. A callback that has to give up on
+/// a QoS 1 message (stopping with the hub still full) shuts the socket down first, so
+/// the queued ack is never written and the broker keeps the message for our session;
+/// acks of earlier messages still queued go with it, so those arrive twice (QoS 1 is
+/// "at least once").
 public final class MQTTSource: @unchecked Sendable {
     public struct Options: Sendable {
         public var host = "127.0.0.1"
@@ -29,6 +46,15 @@ public final class MQTTSource: @unchecked Sendable {
         public var maxReconnectDelay: UInt32 = 8
         /// MQTT 5 session expiry, s (how long the broker keeps our session).
         public var sessionExpiry: Int32 = 86_400
+        /// QoS 0 messages journaled per commit, at most (fewer after `flushInterval`).
+        public var batch = 1000
+        /// Buffered QoS 0 messages at which the callback waits (stops reading the socket).
+        public var bufferCapacity = 4000
+        /// How long a QoS 0 message waits for its batch to fill, s.
+        public var flushInterval = 0.005
+        /// How long `stop` keeps trying to journal what is buffered while the hub is
+        /// full, s; after it, buffered QoS 0 messages are dropped.
+        public var stopGrace = 2.0
 
         public init(clientId: String, subscriptions: [(filter: String, qos: Int32)], port: Int32 = 1883) {
             self.clientId = clientId; self.subscriptions = subscriptions; self.port = port
@@ -37,27 +63,31 @@ public final class MQTTSource: @unchecked Sendable {
 
     public let options: Options
     let hub: IngestHub
+    private let inbox: MQTTInbox
     private var handle: OpaquePointer?
     private let state = NSLock()
     private var _connected = false
     private var _received = 0
     private var _connects = 0
     private var _subacks = 0
-    private var stopping = false
 
     public init(hub: IngestHub, options: Options) {
         self.hub = hub; self.options = options
+        inbox = MQTTInbox(hub: hub, batch: options.batch, capacity: options.bufferCapacity, interval: options.flushInterval)
     }
 
     deinit { stop() }
 
     public var isConnected: Bool { state.withLock { _connected } }
-    /// Messages delivered by the broker (accepted or refused).
+    /// Messages delivered by the broker and handled: journaled, refused, or (QoS 0)
+    /// buffered for their batch.
     public var received: Int { state.withLock { _received } }
     /// Successful connections so far (reconnects included).
     public var connections: Int { state.withLock { _connects } }
     /// Subscriptions the broker has acknowledged (all of them, on every connection).
     public var subscriptionsAcknowledged: Int { state.withLock { _subacks } }
+    /// Messages received and not yet journaled (QoS 0 ones waiting for their batch).
+    public var buffered: Int { inbox.buffered }
 
     /// Starts the network thread. The first connection is retried in the
     /// background too, so a broker that is not up yet is not an error.
@@ -67,6 +97,7 @@ public final class MQTTSource: @unchecked Sendable {
         let me = Unmanaged.passUnretained(self).toOpaque()
         guard let m = mosquitto_new(options.clientId, options.cleanSession, me) else { throw MQTTError("mosquitto_new failed (client id \"\(options.clientId)\")") }
         handle = m
+        inbox.start()
         mosquitto_int_option(m, MOSQ_OPT_PROTOCOL_VERSION, options.protocolVersion)
         mosquitto_reconnect_delay_set(m, 1, options.maxReconnectDelay, true)
         mosquitto_connect_callback_set(m) { _, obj, rc in
@@ -83,9 +114,9 @@ public final class MQTTSource: @unchecked Sendable {
             let s = Unmanaged<MQTTSource>.fromOpaque(obj).takeUnretainedValue()
             s.state.withLock { s._subacks += 1 }
         }
-        mosquitto_message_callback_set(m) { _, obj, msg in
+        mosquitto_message_callback_set(m) { mosq, obj, msg in
             guard let obj, let msg else { return }
-            Unmanaged<MQTTSource>.fromOpaque(obj).takeUnretainedValue().deliver(msg.pointee)
+            Unmanaged<MQTTSource>.fromOpaque(obj).takeUnretainedValue().deliver(mosq, msg)
         }
         var rc: Int32
         if options.protocolVersion == 5 {
@@ -104,15 +135,18 @@ public final class MQTTSource: @unchecked Sendable {
         guard rc == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("cannot start the network thread: \(String(cString: mosquitto_strerror(rc)))") }
     }
 
-    /// Disconnects and stops the network thread (the broker keeps a persistent session).
+    /// Disconnects, stops the network thread and journals what is buffered (the
+    /// broker keeps a persistent session). While the hub is full this waits up to
+    /// `stopGrace`, then drops the buffered QoS 0 messages.
     public func stop() {
         guard let m = handle else { return }
-        state.withLock { stopping = true }
+        inbox.beginStop(grace: options.stopGrace)
         mosquitto_disconnect(m)
         mosquitto_loop_stop(m, false)
+        inbox.finishStop()
         mosquitto_destroy(m)
         handle = nil
-        state.withLock { _connected = false; stopping = false }
+        state.withLock { _connected = false }
     }
 
     private func connected(_ rc: Int32) {
@@ -122,20 +156,17 @@ public final class MQTTSource: @unchecked Sendable {
         for s in options.subscriptions { mosquitto_subscribe(m, nil, s.filter, s.qos) }
     }
 
-    private func deliver(_ msg: mosquitto_message) {
-        state.withLock { _received += 1 }
-        let topic = msg.topic.map { String(cString: $0) } ?? ""
-        let bytes: [UInt8] = msg.payloadlen > 0 && msg.payload != nil
-            ? Array(UnsafeRawBufferPointer(start: msg.payload, count: Int(msg.payloadlen))) : []
-        switch IngestMessage.parsePayload(bytes) {
-        case .failure(let why):
-            hub.refuse(UnparsedMessage(source: "mqtt", topic: topic, raw: String(decoding: bytes, as: UTF8.self), reason: why.reason))
-        case .success(let payload):
-            let m = IngestMessage(source: "mqtt", topic: topic, payload: payload)
-            // Waiting here withholds the ack (see the type's documentation).
-            while case .retryAfter(let s) = hub.submit([m]).status, !state.withLock({ stopping }) {
-                Thread.sleep(forTimeInterval: min(s, 0.01))
-            }
+    private func deliver(_ m: OpaquePointer?, _ msg: UnsafePointer<mosquitto_message>) {
+        defer { state.withLock { _received += 1 } }
+        let payload = UnsafeRawBufferPointer(start: msg.pointee.payload, count: msg.pointee.payload == nil ? 0 : Int(max(0, msg.pointee.payloadlen)))
+        guard msg.pointee.qos > 0 else {
+            inbox.append(topic: msg.pointee.topic, payload: payload)
+            return
+        }
+        // Giving up (stopping while the hub stays full): the queued ack must not be
+        // written, so the broker keeps the message (see the type's documentation).
+        if !inbox.appendAndFlush(topic: msg.pointee.topic, payload: payload), let m {
+            shutdown(mosquitto_socket(m), Int32(SHUT_RDWR))
         }
     }
 }
