@@ -36,6 +36,9 @@ public final class IngestHub: @unchecked Sendable {
     private var reserved = 0
     private var pending: [Pending] = []
     private var pendingHead = 0
+    /// An emptied list with its capacity, handed back by the world's thread: when
+    /// every pending message is due, the pump swaps the lists instead of copying.
+    private var spare: [Pending] = []
     /// The first step whose pump has not run yet.
     private var nextStep: Int64 = 0
     /// After `recover`: messages already taken at a step the restored world has not
@@ -242,7 +245,9 @@ public final class IngestHub: @unchecked Sendable {
     public func pump(_ sim: Simulation, replaying: Bool = false) {
         let step = sim.stepCount
         guard step >= resumeStep else { return }
-        let (taken, replayed): ([Pending], Bool) = lock.withLock {
+        var taken: [Pending]
+        let replayed: Bool
+        (taken, replayed) = lock.withLock {
             nextStep = step + 1
             if scheduledHead < scheduled.count {
                 let first = scheduled[scheduledHead]
@@ -257,6 +262,12 @@ public final class IngestHub: @unchecked Sendable {
             guard !replaying else { return ([], true) }
             var end = pendingHead
             while end < pending.count, (pending[end].dueStep ?? step) <= step { end += 1 }
+            if end > 0 && pendingHead == 0 && end == pending.count {
+                var out: [Pending] = []
+                swap(&out, &spare)
+                swap(&out, &pending)
+                return (out, false)
+            }
             let out = Array(pending[pendingHead..<end])
             pendingHead = end
             if pendingHead > 4096 && pendingHead * 2 > pending.count {
@@ -265,6 +276,13 @@ public final class IngestHub: @unchecked Sendable {
             return (out, false)
         }
         takenCount += taken.count
+        defer {
+            // Emptied here, so the messages' updates are freed outside the lock.
+            if !replayed && taken.capacity > spare.capacity {
+                taken.removeAll(keepingCapacity: true)
+                lock.withLock { if spare.capacity < taken.capacity { swap(&spare, &taken) } }
+            }
+        }
         binder.resolveTargets { sim.fieldTarget(component: $0, path: $1) }
         var out = LiveBinder.Output()
         if !taken.isEmpty {
