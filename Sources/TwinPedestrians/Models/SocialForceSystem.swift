@@ -27,9 +27,11 @@ import TwinCore
 ///
 /// - `"calibrated"`: the circular term with our own parameter set, fitted to Weidmann's
 ///   (1993) fundamental diagram (RiMEA test 4, narrow 26 × 2 m periodic corridor, seeds
-///   1–2, r = 0.2 m, v0 = 1.34 m/s) and validated on what was not fitted (seeds 3–5, the
-///   10 m corridor, the other RiMEA and Jülich tests): `calibratedStrength` A/m
-///   (0.55 m/s²), `calibratedRange` B (1 m), `calibratedAnisotropy` λ (0). In a
+///   1–2, r = 0.2 m, v0 = 1.34 m/s): `calibratedStrength` A/m (0.55 m/s²),
+///   `calibratedRange` B (1 m), `calibratedAnisotropy` λ (0). On what it was not fitted
+///   to it passes the 10 m corridor (seeds 1–5), RiMEA 1, 6, 7, Jülich 1–6 and the stairs,
+///   but misses the 2 m corridor on seeds 3–5 (the wall lane) and clogs doors (J_s ≈ 0.24
+///   /(m·s) through 1 m): a term for corridors and open areas, not the default. In a
 ///   homogeneous crowd the pushes from ahead and behind cancel but for the anisotropy,
 ///   so the steady speed falls as v0 − τ·(1 − λ)·(A/m)·Σ e^{(r_ij − d_ij)/B} along the
 ///   walking direction; the push against the walking direction is capped at v0/τ, so
