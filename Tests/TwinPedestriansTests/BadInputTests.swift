@@ -96,12 +96,16 @@ struct PedestrianBadInputTests {
         let eta = Self.issues(Self.section(agents: "[]"), model: .gcfm, params: "{\"strength\": -0.28}")
         #expect(eta.count == 1 && eta.first?.message.contains("strength") == true, "\(eta)")
         let term = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"socialTerm\": \"elliptic\"}")
-        #expect(term.count == 1 && term.first?.message.contains("socialTerm must be \"circular\", \"ellipticalI\" or \"ellipticalII\"") == true, "\(term)")
+        #expect(term.count == 1 && term.first?.message.contains("socialTerm must be \"circular\", \"ellipticalI\", \"ellipticalII\" or \"calibrated\"") == true, "\(term)")
         let reach = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"neighbourRange\": 0.5}")
         #expect(reach.count == 1 && reach.first?.message.contains("neighbourRange") == true, "\(reach)")
         for bad in ["-0.5", "3"] {
             let respect = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"respectFactor\": \(bad)}")
             #expect(respect.count == 1 && respect.first?.message.contains("respectFactor must be in [0.0, 2.0], got \(bad)") == true, "\(respect)")
+        }
+        for (name, bad) in [("calibratedStrength", "-1"), ("calibratedRange", "0"), ("calibratedAnisotropy", "1.5")] {
+            let found = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"socialTerm\": \"calibrated\", \"\(name)\": \(bad)}")
+            #expect(found.count == 1 && found.first?.message.contains("\(name) must be in") == true, "\(found)")
         }
         let horizon = Self.issues(Self.section(agents: "[]"), model: .sfm, params: "{\"ellipticalHorizon\": -1}")
         #expect(horizon.count == 1 && horizon.first?.message.contains("ellipticalHorizon") == true, "\(horizon)")

@@ -146,9 +146,24 @@ struct FundamentalDiagramTests {
         try Self.verify(.cfsm, corridor, seed: seed, ownBody: true)
     }
 
-    static func verify(_ model: Model, _ c: Corridor, seed: Int, ownBody: Bool = false) throws {
+    /// The force model's calibrated term (`socialTerm` "calibrated": our fit of A/m, B and λ to
+    /// Weidmann in the 2 m corridor, seeds 1–2) in RiMEA's own 10 m width, which it was not
+    /// fitted to: every check asserted, no known gap. One seed (seeds 1–5 were measured, all
+    /// pass; README). In the 2 m corridor it misses on seeds it was not fitted to (the wall
+    /// lane, see `knownGap`), so the tests above keep the 2000 defaults.
+    @Test("force model's calibrated term against Weidmann, 10 m wide (not fitted there)", arguments: [3])
+    func calibratedWideDiagram(seed: Int) throws {
+        try Self.verify(.sfm, .wide, seed: seed, params: "{\"socialTerm\": \"calibrated\"}")
+    }
+
+    /// `params` other than the defaults: the checks are all asserted, none a known gap.
+    static func verify(_ model: Model, _ c: Corridor, seed: Int, ownBody: Bool = false, params: String = "{}") throws {
         var points: [Point] = []
-        for rho in densities { points.append(try run(model, c, rho: rho, seed: seed, ownBody: ownBody)) }
+        for rho in densities { points.append(try run(model, c, rho: rho, seed: seed, ownBody: ownBody, params: params)) }
+        let strict = params != "{}"
+        func knownGap(_ model: Model, _ check: Check, rho: Double, _ c: Corridor, ownBody: Bool) -> Bool {
+            !strict && Self.knownGap(model, check, rho: rho, c, ownBody: ownBody)
+        }
         let table = points.map { String(format: "ρ %.1f: v %.3f (C1 %.3f, C2 %.3f) overlap %.0f%%", $0.rho, $0.speed, $0.c1, $0.c2, 100 * $0.maxOverlap) }
         for p in points where p.rho <= 4 {
             check(p.maxOverlap <= 0.1, knownGap: knownGap(model, .overlap, rho: p.rho, c, ownBody: ownBody), "overlap at ρ = \(p.rho): \(table)")
@@ -195,8 +210,14 @@ struct FundamentalDiagramTests {
     ///   2 /m² inside the band (0.47–0.59 m/s in 2 m, 0.54–0.66 in 10 m) but leaves 1 /m² at
     ///   1.25–1.34 (above 1.27 in 8 of 10 runs), the wall lane 20–25 % slower at 2 /m² in
     ///   2 m, and 3 /m² at rest; f = 1.75 gives 0.94–1.00 at 1 /m² in 2 m but freezes 2 /m²;
-    ///   f = 0.25 (the area inside the contact distance) changes nothing. So the test keeps
-    ///   the 2000 model.
+    ///   f = 0.25 (the area inside the contact distance) changes nothing. Our calibration
+    ///   (`socialTerm` "calibrated": circular, A/m = 0.55 m/s², B = 1 m, λ = 0, braking capped
+    ///   at the drive; fitted on this 2 m corridor, seeds 1–2, where it passes every check)
+    ///   passes every check in the 10 m corridor, seeds 1–5 (1.22, 1.04–1.05, 0.69,
+    ///   0.31–0.32 m/s at 0.5–3 /m²; test `calibratedWideDiagram`), but in the 2 m corridor on
+    ///   seeds 3–5 the wall lane differs from the middle by 12–18 % at 2–3 /m² (2 seeds) and
+    ///   seed 3 walks 0.729 m/s at 2 /m² (band ≤ 0.727); and it clogs the bottleneck
+    ///   (J_s(1 m) ≈ 0.24 /(m·s)). So these tests keep the 2000 model.
     /// - Generalized centrifugal force model (Chraibi et al. 2010, the paper's parameters):
     ///   within the band at 0.5 and 1 /m² (1.23–1.28 and 0.92–0.94 m/s in M), 0.35–0.38 m/s at
     ///   2 /m² (band 0.49–0.73): the bodies' length a = a_min + τ_a·v leaves three lanes the

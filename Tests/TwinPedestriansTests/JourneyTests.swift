@@ -189,6 +189,15 @@ struct JourneyTests {
         #expect(on.last != off.last, "the respect mechanism changed nothing")
     }
 
+    /// The force model's calibrated term sums and caps per walker from its neighbours only,
+    /// so it splits across workers like the rest; and it does act (other hashes than off).
+    @Test("1 and 2 workers give bit-identical state hashes with the calibrated social term")
+    func calibratedDeterminism() throws {
+        let on = try Self.expectDeterministic(.sfm, params: "{\"socialTerm\": \"calibrated\"}")
+        let off = try SceneFixture(json: Self.crowd(.sfm), options: .init(workers: 1)).hashes(steps: 20)
+        #expect(on.last != off.last, "the calibrated term changed nothing")
+    }
+
     @discardableResult
     static func expectDeterministic(_ model: Model, params: String = "{}") throws -> [UInt64] {
         let text = crowd(model, params: params)
