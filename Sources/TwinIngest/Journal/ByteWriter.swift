@@ -1,7 +1,7 @@
 /// A growing byte buffer written through a raw pointer: the journal writes every
 /// accepted message's fields through it. `[UInt8]` checked uniqueness and capacity
 /// on every append, and appending a string's or a number's bytes went through the
-/// generic `append(contentsOf:)` (~1,600 instructions per message, against ~500).
+/// generic `append(contentsOf:)` (encoding a message: ~1,570 instructions, now ~1,250).
 struct ByteWriter: ~Copyable {
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
