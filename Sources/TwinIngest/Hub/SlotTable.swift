@@ -22,39 +22,37 @@ struct SlotTable {
 
     /// The slot of (`binding`, `id`), if it has one.
     func find(binding: Int, id: String) -> Int? {
-        let h = Self.hash(binding, id)
-        let mask = buckets.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let b = buckets[i]
-            if b.hash == 0 { return nil }
-            if b.hash == h, keyBinding[Int(b.slot)] == Int32(truncatingIfNeeded: binding), keyId[Int(b.slot)] == id { return Int(b.slot) }
-            i = (i + 1) & mask
-        }
+        let (_, found) = probe(Self.hash(binding, id), binding, id)
+        return found
     }
 
     /// The slot of (`binding`, `id`), numbered next when new.
     mutating func slot(binding: Int, id: String) -> Int {
         let h = Self.hash(binding, id)
-        var mask = buckets.count - 1
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let b = buckets[i]
-            if b.hash == 0 { break }
-            if b.hash == h, keyBinding[Int(b.slot)] == Int32(truncatingIfNeeded: binding), keyId[Int(b.slot)] == id { return Int(b.slot) }
-            i = (i + 1) & mask
-        }
+        var (i, found) = probe(h, binding, id)
+        if let found { return found }
         let slot = keyId.count
         keyBinding.append(Int32(truncatingIfNeeded: binding))
         keyId.append(id)
         if (slot + 1) * 4 > buckets.count * 3 {
             grow()
-            mask = buckets.count - 1
-            i = Int(truncatingIfNeeded: h) & mask
-            while buckets[i].hash != 0 { i = (i + 1) & mask }
+            i = probe(h, binding, id).bucket
         }
         buckets[i] = Bucket(hash: h, slot: Int32(slot))
         return slot
+    }
+
+    /// Where the key's bucket is: its slot when present, else the empty bucket that
+    /// ends its probe chain.
+    private func probe(_ h: UInt64, _ binding: Int, _ id: String) -> (bucket: Int, slot: Int?) {
+        let mask = buckets.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let b = buckets[i]
+            if b.hash == 0 { return (i, nil) }
+            if b.hash == h, keyBinding[Int(b.slot)] == Int32(truncatingIfNeeded: binding), keyId[Int(b.slot)] == id { return (i, Int(b.slot)) }
+            i = (i + 1) & mask
+        }
     }
 
     private mutating func grow() {

@@ -31,9 +31,8 @@ enum JournalBatch {
     static func encode(_ messages: [IngestMessage]) -> [UInt8] {
         var out = ByteWriter(capacity: 1 + messages.count * 48)
         out.byte(version)
-        // By index: `for m in messages` copied every message (retaining its strings).
-        for i in messages.indices {
-            append(messages[i], payloadText: nil, into: &out)
+        for m in messages {
+            append(m, payloadText: nil, into: &out)
         }
         return out.bytes
     }
